@@ -1,0 +1,315 @@
+/**
+ * connect-timeout (Part 10, "Timeouts at every layer"): node:net has no
+ * connect timeout; the learner builds one. Graded from the router's view of
+ * the SYNs and from what the promise did, under DROP and REJECT.
+ */
+import type { Lab } from '../../../harness/lab.ts';
+import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
+import { synsFrom, type WireEvent } from '../../../harness/wire.ts';
+import { ms, readsAsTimeout, errorSummary, firstErrorLine } from '../../evidence.ts';
+import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { RunnerConfig } from './runner.ts';
+
+const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
+const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
+
+const echoPort = 7000;
+const dropPort = 7001;
+const resetPort = 7002;
+const unreachablePort = 7003;
+
+/** Everything one call left behind. */
+export interface CallEvidence {
+  connectMs: number;
+  events: AgentEvent[];
+  exit: ExitInfo | null;
+  /** The learner process stayed up this long after our runner let go (null: it did not exit). */
+  lingerMs: number | null;
+  wire: WireEvent[];
+  learnerAddress: string;
+  port: number;
+  stderr: string;
+}
+
+async function call(ctx: ScenarioContext, port: number, connectMs: number, observeMs: number, pingGapsMs: number[] = []): Promise<CallEvidence> {
+  const { lab, programs } = ctx;
+  let peer: LabProcess | undefined;
+  if (port === echoPort) {
+    peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ port, mode: 'echo' })] });
+    if (!(await peer.waitFor('listening', 5000))) throw new Error(`the echo peer did not start: ${peer.stderr}`);
+  }
+  const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs };
+  const learner = await lab.startLearner({ file: programs.learner, args: [JSON.stringify(cfg)] }, { wallMs: observeMs + 8000 });
+  const done = await learner.waitFor('done', observeMs + 6000);
+  let lingerMs: number | null = null;
+  if (done) {
+    const exit = await learner.waitExit(lingerLimitMs);
+    lingerMs = exit ? exit.t - done.t : null;
+  }
+  const exit = (await learner.waitExit(observeMs + 7000)) ?? (await learner.kill());
+  return {
+    connectMs,
+    events: learner.events,
+    exit,
+    lingerMs,
+    wire: [...lab.wire()],
+    learnerAddress: lab.addresses.learner,
+    port,
+    stderr: learner.stderr.slice(0, 2000),
+  };
+}
+
+/** After the runner destroys its socket, a clean process exits at once; this much later counts as held open. */
+const lingerLimitMs = 1500;
+
+const lab = (faults: Scenario['lab']['faults'] = []): Scenario['lab'] => ({ peers: ['server'], faults });
+
+const scenarios: Scenario<CallEvidence>[] = [
+  {
+    id: 'reachable',
+    title: 'reachable echo peer, generous connectMs',
+    lab: lab(),
+    inherentWaitMs: 0,
+    deadlineMs: 20_000,
+    run: (ctx) => call(ctx, echoPort, 30_000, 5000, [0]),
+  },
+  {
+    id: 'reachable-short',
+    title: 'reachable echo peer, socket used past connectMs',
+    lab: lab(),
+    inherentWaitMs: 1200,
+    deadlineMs: 20_000,
+    run: (ctx) => call(ctx, echoPort, 400, 5000, [0, 1200]),
+  },
+  {
+    id: 'drop-syn',
+    title: 'SYNs silently dropped by a firewall',
+    lab: lab([{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: dropPort, synOnly: true } }]),
+    inherentWaitMs: 3600,
+    deadlineMs: 20_000,
+    run: (ctx) => call(ctx, dropPort, 1500, 3600),
+  },
+  {
+    id: 'reject-reset',
+    title: 'SYNs rejected with a TCP reset',
+    lab: lab([{ id: 'reject-reset', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: resetPort, synOnly: true } }]),
+    inherentWaitMs: 0,
+    deadlineMs: 20_000,
+    run: (ctx) => call(ctx, resetPort, 3000, 3000),
+  },
+  {
+    id: 'reject-host-unreachable',
+    title: 'SYNs answered with ICMP host-unreachable',
+    lab: lab([
+      { id: 'host-unreachable', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: unreachablePort, synOnly: true } },
+    ]),
+    inherentWaitMs: 0,
+    deadlineMs: 20_000,
+    run: (ctx) => call(ctx, unreachablePort, 3000, 3000),
+  },
+];
+
+function only(e: EvidenceSet, id: string): CallEvidence {
+  return e[id]![0] as CallEvidence;
+}
+
+function event(ev: CallEvidence, type: string): AgentEvent | undefined {
+  return ev.events.find((e) => e.type === type);
+}
+
+/** What the call did, in a phrase, for failure messages. */
+function outcome(ev: CallEvidence): string {
+  if (event(ev, 'missing-export')) return 'the module does not export connectWithTimeout';
+  const crash = event(ev, 'crash');
+  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
+  const rej = event(ev, 'rejected');
+  const start = event(ev, 'call');
+  if (rej && start) return `the promise rejected after ${ms(rej.t - start.t)} with ${errorSummary(rej.error)}`;
+  if (event(ev, 'resolved')) return 'the promise resolved';
+  if (event(ev, 'pending')) return 'the promise was still pending when we stopped watching';
+  if (ev.exit && ev.exit.code !== 0) return `the process exited with code ${ev.exit.code}${firstErrorLine(ev.stderr)}`;
+  return 'the call never settled';
+}
+
+const pass = (message: string): Verdict => ({ pass: true, message });
+const fail = (message: string): Verdict => ({ pass: false, message });
+
+function rejectedElapsed(ev: CallEvidence): number | undefined {
+  const rej = event(ev, 'rejected');
+  const start = event(ev, 'call');
+  return rej && start ? rej.t - start.t : undefined;
+}
+
+/** Fast failures must arrive far sooner than the timeout would. */
+const fastLimit = (connectMs: number) => Math.min(750, connectMs / 4);
+
+function rejectsFastWith(ev: CallEvidence, code: string, fault: string): Verdict {
+  const elapsed = rejectedElapsed(ev);
+  const err = event(ev, 'rejected')?.error as { code?: string } | undefined;
+  if (elapsed === undefined || err?.code !== code) {
+    return fail(
+      `with ${fault} on the router, ${outcome(ev)}. Expected a fast rejection with Node's own ${code} error — ` +
+        `listen for the socket's 'error' event and reject with that error object unchanged.`,
+    );
+  }
+  if (elapsed > fastLimit(ev.connectMs)) {
+    return fail(
+      `the ${code} error took ${ms(elapsed)} to reach the caller; the router answered at once. ` +
+        `Reject as soon as the socket emits 'error' instead of waiting for your timer.`,
+    );
+  }
+  return pass(`rejected after ${ms(elapsed)} with ${code}`);
+}
+
+const checks: Check[] = [
+  {
+    id: 'connects-and-carries-data',
+    category: 'correctness',
+    title: 'resolves a connected socket that carries data',
+    points: 2,
+    needs: ['reachable'],
+    judge(e) {
+      const ev = only(e, 'reachable');
+      const resolved = event(ev, 'resolved');
+      if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
+      if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
+      if (resolved.connecting) return fail("the promise resolved before the connection was made: wait for the 'connect' event.");
+      const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
+      if (!echoes[0]) return fail('the socket you resolved did not carry data: our bytes were not echoed back.');
+      return pass('resolved a connected socket; data made the round trip');
+    },
+  },
+  {
+    id: 'socket-outlives-connect-ms',
+    category: 'correctness',
+    title: 'the connected socket keeps working after connectMs has passed',
+    points: 1,
+    needs: ['reachable-short'],
+    judge(e) {
+      const ev = only(e, 'reachable-short');
+      const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
+      if (!event(ev, 'resolved')) return fail(`with a reachable peer, ${outcome(ev)}.`);
+      if (echoes[0] && !echoes[1]) {
+        return fail(
+          `the socket worked, then died once connectMs (${ev.connectMs} ms) had passed. The connect timeout must end ` +
+            `when the connection is made: clear your timer (or the socket's idle timeout) on 'connect'.`,
+        );
+      }
+      if (!echoes[1]) return fail('the resolved socket did not carry data.');
+      return pass(`still echoing ${ms(1200)} after connect, past connectMs = ${ev.connectMs} ms`);
+    },
+  },
+  {
+    id: 'rejects-at-connect-ms',
+    category: 'timeouts',
+    title: 'gives up when connectMs has passed, not before and not much after',
+    points: 2,
+    needs: ['drop-syn'],
+    judge(e) {
+      const ev = only(e, 'drop-syn');
+      const elapsed = rejectedElapsed(ev);
+      const lateLimit = ev.connectMs + 500;
+      if (elapsed === undefined) {
+        return fail(
+          `the firewall dropped every SYN and ${outcome(ev)} — the kernel alone retries for minutes. ` +
+            `Start a timer for connectMs when you connect and reject when it fires.`,
+        );
+      }
+      if (elapsed < ev.connectMs - 5) {
+        return fail(`rejected after ${ms(elapsed)}, before connectMs (${ev.connectMs} ms) had passed: give the connection the whole connectMs.`);
+      }
+      if (elapsed > lateLimit) return fail(`rejected after ${ms(elapsed)}, long after connectMs (${ev.connectMs} ms).`);
+      return pass(`rejected after ${ms(elapsed)} (connectMs ${ev.connectMs} ms)`);
+    },
+  },
+  {
+    id: 'timeout-error-reads-as-timeout',
+    category: 'timeouts',
+    title: 'the timeout error says it is a timeout',
+    points: 1,
+    needs: ['drop-syn'],
+    judge(e) {
+      const ev = only(e, 'drop-syn');
+      const rej = event(ev, 'rejected');
+      if (!rej) return fail(`the SYNs were dropped and ${outcome(ev)}, so there was no timeout error to read.`);
+      if (!readsAsTimeout(rej.error)) {
+        return fail(
+          `the rejection was ${errorSummary(rej.error)}. Callers tell timeouts from refusals by the error: ` +
+            `give it code 'ETIMEDOUT', name 'TimeoutError', or a message that says "timeout".`,
+        );
+      }
+      return pass(`rejected with ${errorSummary(rej.error)}`);
+    },
+  },
+  {
+    id: 'destroys-socket-on-timeout',
+    category: 'resources',
+    title: 'after the timeout, no more SYNs leave the learner host',
+    points: 2,
+    needs: ['drop-syn'],
+    judge(e) {
+      const ev = only(e, 'drop-syn');
+      const syns = synsFrom(ev.wire, ev.learnerAddress, ev.port);
+      const rej = event(ev, 'rejected');
+      if (syns.length === 0) return fail('no SYN crossed the router: connectWithTimeout never opened a connection.');
+      if (!rej) return fail(`${syns.length} SYN(s) crossed the router and ${outcome(ev)}.`);
+      // A SYN already on its way when the timer fired is not the learner's fault: allow 100 ms.
+      const late = syns.filter((s) => s.t > rej.t + 100);
+      if (late.length > 0) {
+        return fail(
+          `after rejecting at ${ms(rejectedElapsed(ev)!)} your socket kept connecting: ${late.length} more SYN(s) crossed the router ` +
+            `(the last ${ms(late[late.length - 1]!.t - rej.t)} after the rejection). Destroy the socket when the timer fires.`,
+        );
+      }
+      return pass(`${syns.length} SYN(s) before the rejection, none after`);
+    },
+  },
+  {
+    id: 'no-timer-left-behind',
+    category: 'resources',
+    title: 'on success, no timer is left to keep the process alive',
+    points: 1,
+    needs: ['reachable'],
+    judge(e) {
+      const ev = only(e, 'reachable');
+      if (!event(ev, 'done')) return fail(`with a reachable peer, ${outcome(ev)}, so there was nothing to clean up after.`);
+      if (ev.lingerMs === null) {
+        return fail(
+          `after the socket was destroyed the process stayed alive more than ${ms(lingerLimitMs)} (connectMs was ${ms(ev.connectMs)}): ` +
+            `a timer is still pending. clearTimeout() it once the socket connects.`,
+        );
+      }
+      return pass(`the process exited ${ms(ev.lingerMs)} after the socket closed`);
+    },
+  },
+  {
+    id: 'refused-fast',
+    category: 'error-handling',
+    title: 'REJECT with TCP reset: fails fast with ECONNREFUSED',
+    points: 2,
+    needs: ['reject-reset'],
+    judge: (e) => rejectsFastWith(only(e, 'reject-reset'), 'ECONNREFUSED', 'REJECT with tcp reset'),
+  },
+  {
+    id: 'host-unreachable-fast',
+    category: 'error-handling',
+    title: 'ICMP host-unreachable: fails fast with EHOSTUNREACH',
+    points: 1,
+    needs: ['reject-host-unreachable'],
+    judge: (e) => rejectsFastWith(only(e, 'reject-host-unreachable'), 'EHOSTUNREACH', 'ICMP host-unreachable'),
+  },
+];
+
+const exercise: ExerciseDef = {
+  id: 'connect-timeout',
+  title: 'Connect with a timeout',
+  part: 'Part 10 — Timeouts at every layer',
+  kind: 'module',
+  runner: runnerFile,
+  peers: { server: peerFile },
+  scenarios,
+  checks,
+};
+
+export default exercise;
+export type { Lab };

@@ -1,0 +1,89 @@
+/**
+ * Runs inside the learner's sandbox, bundled with the learner's module:
+ * calls connectWithTimeout once and reports what the promise did. It holds
+ * no expectations; the grader judges.
+ */
+import net from 'node:net';
+import { config, describeError, emit, emitSync } from '../../../harness/agent.ts';
+import * as learner from 'learner:module';
+
+export interface RunnerConfig {
+  host: string;
+  port: number;
+  connectMs: number;
+  /** How long to keep the process alive after a rejection, so the wire shows what the socket still does. */
+  observeMs: number;
+  /** Gaps between echo round trips after a successful connect. */
+  pingGapsMs: number[];
+}
+
+const cfg = config<RunnerConfig>();
+const fn = (learner as Record<string, unknown>).connectWithTimeout;
+
+function roundTrip(socket: net.Socket, payload: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let got = '';
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.off('close', onClose);
+      resolve(ok);
+    };
+    const onData = (d: Buffer) => {
+      got += d.toString();
+      if (got.includes(payload)) done(true);
+    };
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.on('data', onData);
+    socket.once('close', onClose);
+    if (socket.destroyed || !socket.writable) return done(false);
+    socket.write(payload, (err) => {
+      if (err) done(false);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  if (typeof fn !== 'function') {
+    emit('missing-export', { name: 'connectWithTimeout' });
+    return;
+  }
+  let settled = false;
+  const observe = setTimeout(() => {
+    if (!settled) emitSync('pending');
+    process.exit(0);
+  }, cfg.observeMs);
+  emit('call');
+  let socket: unknown;
+  try {
+    socket = await (fn as (h: string, p: number, ms: number) => Promise<unknown>)(cfg.host, cfg.port, cfg.connectMs);
+  } catch (err) {
+    settled = true;
+    emit('rejected', { error: describeError(err) });
+    // Stay alive until the observation window ends: a socket left connecting keeps sending SYNs.
+    return;
+  }
+  settled = true;
+  clearTimeout(observe);
+  const isSocket = socket instanceof net.Socket;
+  emit('resolved', { isSocket, connecting: isSocket ? (socket as net.Socket).connecting : undefined });
+  if (!isSocket) return;
+  const s = socket as net.Socket;
+  s.on('error', () => {});
+  const echoes: boolean[] = [];
+  for (const [i, gap] of cfg.pingGapsMs.entries()) {
+    if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+    echoes.push(await roundTrip(s, `ping-${i}-${process.pid}\n`, 2000));
+  }
+  emit('echoes', { echoes });
+  s.destroy();
+  // From here nothing of ours holds the event loop: if the process stays up, the learner's code does.
+  emit('done');
+}
+
+process.on('uncaughtException', (err) => {
+  emitSync('crash', { error: describeError(err) });
+  process.exit(70);
+});
+void main();

@@ -1,0 +1,195 @@
+/**
+ * Grading one implementation: build the programs, run every scenario in its
+ * own lab (in parallel), then let each check judge the evidence.
+ */
+import { mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { bundle, CompileError } from '../harness/bundle.ts';
+import { nowMs } from '../harness/clock.ts';
+import type { LabDriver } from '../harness/lab.ts';
+import type { CheckResult, EvidenceSet, ExerciseDef, Programs, Scenario } from './types.ts';
+
+export interface ScenarioTiming {
+  id: string;
+  trials: number;
+  /** Lab setup time per trial, ms. */
+  setupMs: number[];
+  /** Whole time per trial (setup, run, teardown), ms. */
+  totalMs: number[];
+  inherentWaitMs: number;
+  error?: string;
+}
+
+export interface GradeResult {
+  exercise: string;
+  score: number;
+  maxScore: number;
+  passed: boolean;
+  driver: string;
+  checks: CheckResult[];
+  /** Not part of the JSON contract: for the bench and for debugging. */
+  timings: ScenarioTiming[];
+  wallMs: number;
+  compileError?: string;
+}
+
+export interface GradeOptions {
+  exercise: ExerciseDef;
+  file: string;
+  driver: LabDriver;
+  /** Called as scenarios start and finish, for progress lines. */
+  progress?: (event: { scenario: string; phase: 'start' | 'done' | 'error'; ms?: number; detail?: string }) => void;
+}
+
+/** Where a grade run keeps its built programs: readable by learner uids, not listable. */
+export function runDir(): string {
+  const base = path.join(os.tmpdir(), 'netprog-grade');
+  mkdirSync(base, { recursive: true, mode: 0o711 });
+  chmodSync(base, 0o711);
+  const dir = path.join(base, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  mkdirSync(dir, { mode: 0o711 });
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
+export async function buildPrograms(exercise: ExerciseDef, file: string, outDir: string): Promise<Programs> {
+  const learner =
+    exercise.kind === 'module'
+      ? await bundle({ entry: exercise.runner!, learnerFile: file, outDir })
+      : await bundle({ entry: file, learnerFile: file, outDir });
+  const peers: Record<string, string> = {};
+  await Promise.all(
+    Object.entries(exercise.peers).map(async ([name, entry]) => {
+      peers[name] = await bundle({ entry, outDir });
+    }),
+  );
+  for (const f of [learner, ...Object.values(peers)]) chmodSync(f, 0o644);
+  return { learner, peers };
+}
+
+/** Runs at most `n` tasks at once: trials start together but two cores run only so many labs well. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: Array<() => void> = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((r) => queue.push(r));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+/** Labs at once: enough to overlap the waits, few enough that timing stays honest on two cores. */
+export const labsAtOnce = Math.max(6, os.availableParallelism() * 3);
+
+async function runTrial(
+  scenario: Scenario,
+  trial: number,
+  driver: LabDriver,
+  programs: Programs,
+): Promise<{ evidence: unknown; setupMs: number; totalMs: number }> {
+  const start = nowMs();
+  const lab = await driver.create({ ...scenario.lab, label: scenario.id });
+  const setupMs = nowMs() - start;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`scenario ${scenario.id} did not finish within ${scenario.deadlineMs} ms`)),
+        scenario.deadlineMs,
+      );
+    });
+    const evidence = await Promise.race([scenario.run({ lab, programs, trial }), deadline]);
+    return { evidence, setupMs, totalMs: nowMs() - start };
+  } finally {
+    clearTimeout(timer);
+    await lab.close();
+  }
+}
+
+export async function grade(opts: GradeOptions): Promise<GradeResult> {
+  const { exercise, driver } = opts;
+  const started = nowMs();
+  const dir = runDir();
+  try {
+    let programs: Programs;
+    try {
+      programs = await buildPrograms(exercise, opts.file, dir);
+    } catch (err) {
+      if (err instanceof CompileError) return compileFailure(exercise, driver.name, err, nowMs() - started);
+      throw err;
+    }
+    const evidence: EvidenceSet = {};
+    const failures: Record<string, string> = {};
+    const timings: ScenarioTiming[] = [];
+    const slot = limiter(labsAtOnce);
+    await Promise.all(
+      exercise.scenarios.map(async (scenario) => {
+        const trials = scenario.trials ?? 1;
+        const timing: ScenarioTiming = { id: scenario.id, trials, setupMs: [], totalMs: [], inherentWaitMs: scenario.inherentWaitMs };
+        timings.push(timing);
+        opts.progress?.({ scenario: scenario.title, phase: 'start' });
+        const t0 = nowMs();
+        try {
+          const results = await Promise.all(Array.from({ length: trials }, (_, i) => slot(() => runTrial(scenario, i, driver, programs))));
+          evidence[scenario.id] = results.map((r) => r.evidence);
+          timing.setupMs = results.map((r) => r.setupMs);
+          timing.totalMs = results.map((r) => r.totalMs);
+          opts.progress?.({ scenario: scenario.title, phase: 'done', ms: nowMs() - t0 });
+        } catch (err) {
+          failures[scenario.id] = err instanceof Error ? err.message : String(err);
+          timing.error = failures[scenario.id];
+          opts.progress?.({ scenario: scenario.title, phase: 'error', detail: failures[scenario.id] });
+        }
+      }),
+    );
+    const checks = exercise.checks.map((check): CheckResult => {
+      const base = { id: check.id, category: check.category, title: check.title, maxPoints: check.points };
+      const missing = check.needs.find((id) => !(id in evidence));
+      if (missing) {
+        return {
+          ...base,
+          status: 'error',
+          points: 0,
+          message: `the lab could not run scenario "${missing}": ${failures[missing] ?? 'no evidence'}`,
+        };
+      }
+      try {
+        const v = check.judge(evidence);
+        return { ...base, status: v.pass ? 'pass' : 'fail', points: v.pass ? check.points : 0, message: v.message };
+      } catch (err) {
+        return { ...base, status: 'error', points: 0, message: `the check itself failed: ${(err as Error).message}` };
+      }
+    });
+    return summarize(exercise, driver.name, checks, timings, nowMs() - started);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function summarize(exercise: ExerciseDef, driver: string, checks: CheckResult[], timings: ScenarioTiming[], wallMs: number): GradeResult {
+  const score = checks.reduce((s, c) => s + c.points, 0);
+  const maxScore = checks.reduce((s, c) => s + c.maxPoints, 0);
+  return { exercise: exercise.id, score, maxScore, passed: checks.every((c) => c.status === 'pass'), driver, checks, timings, wallMs };
+}
+
+function compileFailure(exercise: ExerciseDef, driver: string, err: CompileError, wallMs: number): GradeResult {
+  const checks = exercise.checks.map(
+    (c): CheckResult => ({
+      id: c.id,
+      category: c.category,
+      title: c.title,
+      status: 'error',
+      points: 0,
+      maxPoints: c.points,
+      message: 'not run: the file does not compile',
+    }),
+  );
+  return { ...summarize(exercise, driver, checks, [], wallMs), compileError: err.messages.join('\n') };
+}

@@ -1,0 +1,81 @@
+/**
+ * What an exercise is to the grader: scenarios that gather evidence in labs,
+ * and checks that judge it. Checks are pure functions of evidence.
+ */
+import type { Lab, LabSpec } from '../harness/lab.ts';
+
+export const categories = ['correctness', 'error-handling', 'timeouts', 'backoff', 'shutdown', 'resources'] as const;
+export type Category = (typeof categories)[number];
+export type Status = 'pass' | 'fail' | 'error' | 'skip';
+
+export interface CheckResult {
+  id: string;
+  category: Category;
+  title: string;
+  status: Status;
+  points: number;
+  maxPoints: number;
+  message: string;
+}
+
+/** What a check concludes: passed or not, and what was seen (and what to try, when failed). */
+export interface Verdict {
+  pass: boolean;
+  message: string;
+}
+
+/** The programs a scenario can start, already built. */
+export interface Programs {
+  /** The learner's code: the exercise's runner around the learner's module, or the learner's program itself. */
+  learner: string;
+  /** Harness peers by name (see ExerciseDef.peers). */
+  peers: Record<string, string>;
+}
+
+export interface ScenarioContext {
+  lab: Lab;
+  programs: Programs;
+  /** Which trial this is, from 0, for scenarios run more than once. */
+  trial: number;
+}
+
+export interface Scenario<E = unknown> {
+  id: string;
+  title: string;
+  lab: LabSpec;
+  /** How many independent trials to run (each in its own lab). Default 1. */
+  trials?: number;
+  /** How long the scenario waits by design (timeouts, backoff, drain), for the bench. */
+  inherentWaitMs: number;
+  /** A scenario still running after this is stopped and its checks error. */
+  deadlineMs: number;
+  run(ctx: ScenarioContext): Promise<E>;
+}
+
+/** Evidence of every scenario, by scenario id: one entry per trial. */
+export type EvidenceSet = Record<string, unknown[]>;
+
+export interface Check {
+  id: string;
+  category: Category;
+  title: string;
+  points: number;
+  /** Scenario ids whose evidence this check reads. */
+  needs: string[];
+  judge(evidence: EvidenceSet): Verdict;
+}
+
+export interface ExerciseDef {
+  id: string;
+  title: string;
+  /** The course part and section it teaches, e.g. 'Part 10 — Timeouts at every layer'. */
+  part: string;
+  /** 'module': the learner's file exports functions, called by `runner`. 'program': it runs as is. */
+  kind: 'module' | 'program';
+  /** For 'module' exercises: the harness program that imports the learner's module and reports. */
+  runner?: string;
+  /** Harness peer programs the scenarios start, by name: entry file paths. */
+  peers: Record<string, string>;
+  scenarios: Scenario<any>[];
+  checks: Check[];
+}

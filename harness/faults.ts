@@ -1,0 +1,175 @@
+/**
+ * The fault vocabulary: a small closed set of things a router can do to
+ * traffic, each plain data. `faultRules` turns them into nftables rules for
+ * the router's forward chain; drivers load those rules where learner code
+ * cannot reach them.
+ */
+
+/** Which packets a fault applies to. Every field narrows the match. */
+export interface Match {
+  proto?: 'tcp' | 'udp' | 'icmp';
+  /** Destination port (for traffic towards a peer: the peer's service port). */
+  port?: number;
+  /** Source port (for traffic coming back from a peer's service). */
+  sourcePort?: number;
+  /** Direction through the router. */
+  direction?: 'from-learner' | 'to-learner';
+  /** TCP connection openings only (SYN without ACK). */
+  synOnly?: boolean;
+  /** Only the first N packets this fault matches; later ones pass. */
+  firstPackets?: number;
+}
+
+export type Fault =
+  | { id: string; kind: 'drop'; match: Match }
+  | { id: string; kind: 'reject-tcp-reset'; match: Match }
+  | {
+      id: string;
+      kind: 'reject-icmp';
+      match: Match;
+      icmp: 'host-unreachable' | 'port-unreachable' | 'net-unreachable' | 'admin-prohibited';
+    }
+  | { id: string; kind: 'loss'; match: Match; percent: number }
+  /** Source NAT of learner traffic to the router's peer-side address. */
+  | { id: string; kind: 'masquerade' };
+
+export type FaultKind = Fault['kind'];
+
+/** Router interface names, the same under every driver. */
+export const routerIfLearner = 'eth-l';
+export const routerIfPeer = (index: number): string => `eth-p${index}`;
+
+const idPattern = /^[a-z][a-z0-9-]{0,40}$/;
+
+export class FaultError extends Error {}
+
+export function validateFault(fault: Fault): void {
+  if (!idPattern.test(fault.id)) throw new FaultError(`fault id ${JSON.stringify(fault.id)} must match ${idPattern}`);
+  if (fault.kind === 'masquerade') return;
+  const m = fault.match;
+  for (const [name, port] of [['port', m.port], ['sourcePort', m.sourcePort]] as const) {
+    if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+      throw new FaultError(`fault ${fault.id}: ${name} ${port} is not a TCP/UDP port`);
+    }
+  }
+  if ((m.port !== undefined || m.sourcePort !== undefined || m.synOnly) && m.proto === 'icmp') {
+    throw new FaultError(`fault ${fault.id}: ports and synOnly need proto tcp or udp`);
+  }
+  if (m.synOnly && m.proto === 'udp') throw new FaultError(`fault ${fault.id}: synOnly needs proto tcp`);
+  if (m.firstPackets !== undefined && (!Number.isInteger(m.firstPackets) || m.firstPackets < 1)) {
+    throw new FaultError(`fault ${fault.id}: firstPackets must be a positive integer`);
+  }
+  if (fault.kind === 'loss' && !(fault.percent > 0 && fault.percent <= 100 && Number.isInteger(fault.percent))) {
+    throw new FaultError(`fault ${fault.id}: loss percent must be an integer in 1..100`);
+  }
+  if (fault.kind === 'reject-tcp-reset' && m.proto !== 'tcp') {
+    throw new FaultError(`fault ${fault.id}: reject-tcp-reset needs proto tcp`);
+  }
+}
+
+/** The match part of a rule, as nftables expression text. */
+export function matchExpr(m: Match): string {
+  const parts: string[] = [];
+  if (m.direction === 'from-learner') parts.push(`iifname "${routerIfLearner}"`);
+  if (m.direction === 'to-learner') parts.push(`oifname "${routerIfLearner}"`);
+  const proto = m.proto ?? (m.port !== undefined || m.sourcePort !== undefined || m.synOnly ? 'tcp' : undefined);
+  if (proto === 'icmp') parts.push('meta l4proto icmp');
+  else if (proto) {
+    parts.push(`meta l4proto ${proto}`);
+    if (m.port !== undefined) parts.push(`${proto} dport ${m.port}`);
+    if (m.sourcePort !== undefined) parts.push(`${proto} sport ${m.sourcePort}`);
+    if (m.synOnly) parts.push('tcp flags & (syn | ack) == syn');
+  }
+  // numgen inc counts the packets that reach this expression, so it must come
+  // after every other match: only matching packets use up the budget.
+  if (m.firstPackets !== undefined) parts.push(`numgen inc mod 1000000000 < ${m.firstPackets}`);
+  return parts.join(' ');
+}
+
+function verdict(fault: Exclude<Fault, { kind: 'masquerade' }>): string {
+  switch (fault.kind) {
+    case 'drop':
+      return 'drop';
+    case 'loss':
+      return 'drop';
+    case 'reject-tcp-reset':
+      return 'reject with tcp reset';
+    case 'reject-icmp':
+      return `reject with icmp type ${fault.icmp}`;
+  }
+}
+
+/** One forward-chain rule for a filtering fault; null for NAT faults. */
+export function faultRule(fault: Fault): string | null {
+  validateFault(fault);
+  if (fault.kind === 'masquerade') return null;
+  const loss = fault.kind === 'loss' ? ` numgen random mod 100 < ${fault.percent}` : '';
+  const match = matchExpr(fault.match);
+  // The comment carries the fault id, so counters and removal find the rule by it.
+  return `${match}${loss} counter ${verdict(fault)} comment "fault:${fault.id}"`.trim();
+}
+
+export function natRule(fault: Fault): string | null {
+  if (fault.kind !== 'masquerade') return null;
+  return `iifname "${routerIfLearner}" counter masquerade comment "fault:${fault.id}"`;
+}
+
+/** Control packets and ICMP are traced, so SYN, FIN and RST times are evidence. */
+export const traceRule = 'meta l4proto tcp tcp flags & (syn | fin | rst) != 0 meta nftrace set 1';
+export const traceIcmpRule = 'meta l4proto icmp meta nftrace set 1';
+
+/**
+ * The router's whole ruleset for a set of faults. The trace rules stand first,
+ * in a chain that runs before the faults', so dropped packets are traced too.
+ */
+export function routerRuleset(faults: Fault[], table = 'lab'): string {
+  const ids = new Set<string>();
+  for (const f of faults) {
+    if (ids.has(f.id)) throw new FaultError(`fault id ${f.id} is used twice`);
+    ids.add(f.id);
+  }
+  const filter = faults.map(faultRule).filter((r): r is string => r !== null);
+  const nat = faults.map(natRule).filter((r): r is string => r !== null);
+  return [
+    `table inet ${table} {`,
+    `  chain trace { type filter hook forward priority -10; policy accept;`,
+    `    ${traceRule}`,
+    `    ${traceIcmpRule}`,
+    `  }`,
+    `  chain faults { type filter hook forward priority 0; policy accept;`,
+    ...filter.map((r) => `    ${r}`),
+    `  }`,
+    `  chain nat { type nat hook postrouting priority 100; policy accept;`,
+    ...nat.map((r) => `    ${r}`),
+    `  }`,
+    `}`,
+    '',
+  ].join('\n');
+}
+
+/** Reads `nft -j list table` output into counters by fault id. */
+export function parseCounters(json: string): Record<string, { packets: number; bytes: number }> {
+  const out: Record<string, { packets: number; bytes: number }> = {};
+  const doc = JSON.parse(json) as { nftables?: Array<Record<string, unknown>> };
+  for (const item of doc.nftables ?? []) {
+    const rule = item['rule'] as { comment?: string; expr?: Array<Record<string, unknown>> } | undefined;
+    if (!rule?.comment?.startsWith('fault:')) continue;
+    const id = rule.comment.slice('fault:'.length);
+    for (const e of rule.expr ?? []) {
+      const c = e['counter'] as { packets: number; bytes: number } | undefined;
+      if (c) out[id] = { packets: c.packets, bytes: c.bytes };
+    }
+  }
+  return out;
+}
+
+/** Finds the handle of a fault's rule in `nft -a -j list table` output. */
+export function ruleHandles(json: string): Record<string, { chain: string; handle: number }> {
+  const out: Record<string, { chain: string; handle: number }> = {};
+  const doc = JSON.parse(json) as { nftables?: Array<Record<string, unknown>> };
+  for (const item of doc.nftables ?? []) {
+    const rule = item['rule'] as { comment?: string; chain: string; handle: number } | undefined;
+    if (rule?.comment?.startsWith('fault:')) out[rule.comment.slice('fault:'.length)] = { chain: rule.chain, handle: rule.handle };
+  }
+  return out;
+}

@@ -1,0 +1,89 @@
+/**
+ * The lab: what a scenario may ask of a network, whichever driver builds it.
+ *
+ *   learner ──── router ──── peer "server"
+ *                   └─────── peer "client" …
+ *
+ * The learner host runs the learner's code, sandboxed. The router forwards
+ * between the learner and the peers and is where every fault lives, out of the
+ * learner's reach. Peers run harness programs that record what they saw.
+ * Drivers (netns, docker) implement `LabDriver`; scenarios never know which.
+ */
+import type { Fault } from './faults.ts';
+import type { LabProcess } from './process.ts';
+import type { WireEvent } from './wire.ts';
+
+export interface LabSpec {
+  /** Names of the peer hosts behind the router, e.g. ['server']. */
+  peers: string[];
+  /** Faults in force from the start; more can be added and removed later. */
+  faults?: Fault[];
+  /** Human name of the scenario, for progress lines and leftovers. */
+  label?: string;
+}
+
+export interface LabAddresses {
+  learner: string;
+  /** The router's address on the learner's link (the learner's gateway). */
+  gateway: string;
+  peers: Record<string, string>;
+  /** An address on the peers' side where no host answers. */
+  nobody: string;
+}
+
+/** A program for a lab host: one self-contained JavaScript file (see harness/bundle.ts). */
+export interface ProgramSpec {
+  file: string;
+  args?: string[];
+  env?: Record<string, string>;
+}
+
+/** Limits applied to learner code. */
+export interface Limits {
+  wallMs: number;
+  memoryMb: number;
+  pids: number;
+}
+
+export const defaultLimits: Limits = { wallMs: 30_000, memoryMb: 256, pids: 64 };
+
+export interface Counter {
+  packets: number;
+  bytes: number;
+}
+
+export interface Lab {
+  readonly id: string;
+  readonly addresses: LabAddresses;
+  /** Starts a harness program on a peer host (trusted, privileged as the driver allows). */
+  startPeer(host: string, program: ProgramSpec): Promise<LabProcess>;
+  /** Starts learner code on the learner host: unprivileged, no capabilities, limited. */
+  startLearner(program: ProgramSpec, limits?: Partial<Limits>): Promise<LabProcess>;
+  addFault(fault: Fault): Promise<void>;
+  removeFault(id: string): Promise<void>;
+  /** Packet counters of every fault, by fault id. */
+  counters(): Promise<Record<string, Counter>>;
+  /** TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router, in order. */
+  wire(): WireEvent[];
+  /** Removes everything the lab created; safe to call twice. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+export interface DriverStatus {
+  usable: boolean;
+  /** What is missing and what to run about it, when not usable. */
+  problems: string[];
+  notes: string[];
+}
+
+export interface LabDriver {
+  readonly name: 'netns' | 'docker';
+  /** Can this machine run labs with this driver? Cheap; no lab is made. */
+  status(): Promise<DriverStatus>;
+  /** Removes what dead runs of any grader left behind. */
+  reapStale(): Promise<void>;
+  create(spec: LabSpec): Promise<Lab>;
+  /** Removes everything this process's labs created (used on Ctrl-C). */
+  closeAll(): Promise<void>;
+}

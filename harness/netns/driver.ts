@@ -1,0 +1,363 @@
+/**
+ * The netns driver: each lab is a few Linux network namespaces on this
+ * machine, joined by veth pairs, with the faults in the router's nftables.
+ * Needs root (CAP_NET_ADMIN, CAP_SYS_ADMIN) plus iproute2, nftables and
+ * util-linux (nsenter, setpriv, unshare, prlimit).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { nowMs, sleep } from '../clock.ts';
+import { $, $try, errorText, runWithInput } from '../exec.ts';
+import { faultRule, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
+import {
+  defaultLimits,
+  type Counter,
+  type DriverStatus,
+  type Lab,
+  type LabAddresses,
+  type LabDriver,
+  type LabSpec,
+  type Limits,
+  type ProgramSpec,
+} from '../lab.ts';
+import { LabProcess } from '../process.ts';
+import { Cgroup, cgroupMode, dropPrivileges, listCgroups, reapCgroup, sandboxReport, uidBase, uidSpan } from '../sandbox.ts';
+import { TraceParser, type WireEvent } from '../wire.ts';
+
+/** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
+export const namePrefix = 'npg';
+const owner = `${namePrefix}${process.pid}-`;
+const netnsDir = '/run/netns';
+const table = 'lab';
+/** Traces a packet the router sends itself: proof that the trace monitor listens. */
+const probeChain = `add chain inet ${table} probe { type filter hook output priority 0; }\nadd rule inet ${table} probe udp dport 9 meta nftrace set 1\n`;
+
+export function labAddresses(peers: string[]): LabAddresses {
+  return {
+    learner: '10.77.0.2',
+    gateway: '10.77.0.1',
+    peers: Object.fromEntries(peers.map((p, i) => [p, `10.77.${i + 1}.2`])),
+    nobody: '10.77.1.250',
+  };
+}
+
+/** Repository root, hidden from learner code by an empty tmpfs. */
+const repoRoot = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let labCounter = 0;
+const openLabs = new Set<NetnsLab>();
+
+class NetnsLab implements Lab {
+  readonly addresses: LabAddresses;
+  private readonly ns: { learner: string; router: string; peers: Record<string, string> };
+  private processes = new Set<LabProcess>();
+  private cgroups = new Set<Cgroup>();
+  private monitor: ChildProcess | undefined;
+  private trace = new TraceParser(nowMs);
+  private closing: Promise<void> | undefined;
+  private learnerCount = 0;
+  readonly uid: number;
+
+  constructor(
+    readonly id: string,
+    readonly spec: LabSpec,
+  ) {
+    this.addresses = labAddresses(spec.peers);
+    this.ns = {
+      learner: `${id}-l`,
+      router: `${id}-r`,
+      peers: Object.fromEntries(spec.peers.map((p, i) => [p, `${id}-p${i}`])),
+    };
+    this.uid = uidBase + ((process.pid * 64 + labCounter) % uidSpan);
+  }
+
+  private allNamespaces(): string[] {
+    return [this.ns.learner, this.ns.router, ...Object.values(this.ns.peers)];
+  }
+
+  async setup(): Promise<void> {
+    const { learner, router, peers } = this.ns;
+    const peerNames = this.spec.peers;
+    const links = [
+      `netns add ${learner}`,
+      `netns add ${router}`,
+      ...peerNames.map((p) => `netns add ${peers[p]}`),
+      `link add eth0 netns ${learner} type veth peer name ${routerIfLearner} netns ${router}`,
+      ...peerNames.map((p, i) => `link add eth0 netns ${peers[p]} type veth peer name ${routerIfPeer(i)} netns ${router}`),
+    ];
+    await runWithInput(['ip', '-batch', '-'], links.join('\n') + '\n');
+    const a = this.addresses;
+    const hostConfig = (address: string, gateway: string): string =>
+      [`link set lo up`, `addr add ${address}/24 dev eth0`, `link set eth0 up`, `route add default via ${gateway}`].join('\n') + '\n';
+    const routerConfig = [
+      `link set lo up`,
+      `addr add ${a.gateway}/24 dev ${routerIfLearner}`,
+      `link set ${routerIfLearner} up`,
+      ...peerNames.flatMap((p, i) => [`addr add 10.77.${i + 1}.1/24 dev ${routerIfPeer(i)}`, `link set ${routerIfPeer(i)} up`]),
+    ].join('\n') + '\n';
+    await Promise.all([
+      runWithInput(['ip', '-n', learner, '-batch', '-'], hostConfig(a.learner, a.gateway)),
+      runWithInput(['ip', '-n', router, '-batch', '-'], routerConfig),
+      ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
+      runWithInput(
+        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'sysctl -qw net.ipv4.ip_forward=1 && exec nft -f -'],
+        routerRuleset(this.spec.faults ?? [], table) + probeChain,
+      ),
+    ]);
+    await this.startMonitor();
+  }
+
+  /** Follows `nft monitor trace` in the router; resolves once it is known to be listening. */
+  private async startMonitor(): Promise<void> {
+    const child = spawn('nsenter', [`--net=${netnsDir}/${this.ns.router}`, 'stdbuf', '-oL', 'nft', 'monitor', 'trace'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    this.monitor = child;
+    child.on('error', () => {});
+    let ready = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      // The readiness probe below is a UDP packet to port 9 from the router itself.
+      if (!ready && /udp dport 9\b/.test(line)) ready = true;
+      this.trace.line(line);
+    });
+    // Subscribing takes a moment; a packet sent before would be missed, so
+    // probe until one is seen.
+    for (let i = 0; i < 200 && !ready; i++) {
+      await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`echo > /dev/udp/${this.addresses.learner}/9`}`;
+      for (let j = 0; j < 5 && !ready; j++) await sleep(2);
+    }
+    if (!ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
+    await $`nsenter ${`--net=${netnsDir}/${this.ns.router}`} nft delete chain inet ${table} probe`;
+  }
+
+  async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {
+    const ns = this.ns.peers[host];
+    if (!ns) throw new Error(`lab has no peer host ${JSON.stringify(host)} (peers: ${this.spec.peers.join(', ')})`);
+    const child = spawn(
+      'nsenter',
+      [`--net=${netnsDir}/${ns}`, ...cleanEnv(program.env), process.execPath, '--enable-source-maps', program.file, ...(program.args ?? [])],
+      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true },
+    );
+    const proc = new LabProcess(`peer ${host}`, child, async (sig) => {
+      if (child.pid) process.kill(-child.pid, sig);
+    });
+    this.track(proc);
+    return proc;
+  }
+
+  async startLearner(program: ProgramSpec, limitsIn: Partial<Limits> = {}): Promise<LabProcess> {
+    const limits = { ...defaultLimits, ...limitsIn };
+    const cg = new Cgroup(`${this.id}-learner${this.learnerCount++}`, cgroupMode());
+    cg.create(limits);
+    this.cgroups.add(cg);
+    const uid = this.uid;
+    const heapMb = Math.max(32, Math.floor(limits.memoryMb * 0.75));
+    const enter = cg
+      .procsFiles()
+      .map((f) => `echo $$ > ${f}`)
+      .join(' && ');
+    // Outer shell: join the cgroups, then a private mount namespace where the
+    // repository is an empty tmpfs, then the learner's network namespace,
+    // then drop to an unprivileged uid with no capabilities.
+    const inner = [
+      ...dropPrivileges(uid, limits),
+      ...cleanEnv({ HOME: '/nonexistent', ...program.env }),
+      process.execPath,
+      '--enable-source-maps',
+      `--max-old-space-size=${heapMb}`,
+      program.file,
+      ...(program.args ?? []),
+    ];
+    const script = [
+      enter || 'true',
+      `mount -t tmpfs -o size=1k,mode=0755 none "$1"`,
+      'ns="$2"',
+      'shift 2',
+      `exec nsenter --net="$ns" -- "$@"`,
+    ].join(' && ');
+    const child = spawn(
+      'unshare',
+      ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sandbox', repoRoot, `${netnsDir}/${this.ns.learner}`, ...inner],
+      {
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+        detached: true,
+        cwd: '/',
+        env: { PATH: basePath },
+      },
+    );
+    const killTree = async (sig: NodeJS.Signals): Promise<void> => {
+      if (sig === 'SIGKILL') {
+        cg.killAll();
+        await killUid(uid);
+        if (child.pid) tryKill(-child.pid, 'SIGKILL');
+      } else if (child.pid) {
+        tryKill(child.pid, sig);
+      }
+    };
+    const proc = new LabProcess('learner', child, killTree);
+    const wall = setTimeout(() => void proc.kill(), limits.wallMs);
+    void proc.exited.then(() => clearTimeout(wall));
+    proc.memoryLimitHit = () => cg.oomKilled();
+    this.track(proc);
+    return proc;
+  }
+
+  private track(proc: LabProcess): void {
+    this.processes.add(proc);
+  }
+
+  private async nftRouter(...args: string[]): Promise<string> {
+    const out = await $`nsenter ${`--net=${netnsDir}/${this.ns.router}`} nft ${args}`;
+    return out.stdout;
+  }
+
+  async addFault(fault: Fault): Promise<void> {
+    const rule = faultRule(fault);
+    const nat = natRule(fault);
+    const chain = rule ? 'faults' : 'nat';
+    const text = (rule ?? nat)!;
+    await runWithInput(['nsenter', `--net=${netnsDir}/${this.ns.router}`, 'nft', '-f', '-'], `add rule inet ${table} ${chain} ${text}\n`);
+  }
+
+  async removeFault(id: string): Promise<void> {
+    const handles = ruleHandles(await this.nftRouter('-a', '-j', 'list', 'table', 'inet', table));
+    const h = handles[id];
+    if (!h) throw new Error(`no fault ${id} in this lab`);
+    await this.nftRouter('delete', 'rule', 'inet', table, h.chain, 'handle', String(h.handle));
+  }
+
+  async counters(): Promise<Record<string, Counter>> {
+    return parseCounters(await this.nftRouter('-j', 'list', 'table', 'inet', table));
+  }
+
+  wire(): WireEvent[] {
+    return this.trace.events;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.teardown();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async teardown(): Promise<void> {
+    await Promise.all([...this.processes].map((p) => p.kill()));
+    this.monitor?.kill('SIGKILL');
+    for (const cg of this.cgroups) {
+      cg.killAll();
+      cg.remove();
+    }
+    await deleteNamespaces(this.allNamespaces());
+    openLabs.delete(this);
+  }
+}
+
+const basePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/**
+ * `env -i` and the variables a lab program gets: nothing of the grader's
+ * environment (NODE_OPTIONS from a test runner, tokens, …) reaches it.
+ */
+function cleanEnv(vars: Record<string, string> = {}): string[] {
+  const all = { PATH: basePath, LANG: 'C.UTF-8', ...vars };
+  return ['env', '-i', ...Object.entries(all).map(([k, v]) => `${k}=${v}`)];
+}
+
+function tryKill(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills every process running as `uid` (a learner uid: nothing else uses it). */
+async function killUid(uid: number): Promise<void> {
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const status = readFileSync(`/proc/${d}/status`, 'utf8');
+      const m = /^Uid:\s+(\d+)/m.exec(status);
+      if (m && Number(m[1]) === uid) tryKill(Number(d), 'SIGKILL');
+    } catch {
+      // exited meanwhile
+    }
+  }
+}
+
+async function deleteNamespaces(names: string[]): Promise<void> {
+  const present = names.filter((n) => existsSync(`${netnsDir}/${n}`));
+  if (present.length === 0) return;
+  // Processes still inside keep a namespace alive after its name is gone.
+  for (const n of present) {
+    const pids = await $try`ip netns pids ${n}`;
+    for (const p of pids.stdout.split('\n')) if (p.trim()) tryKill(Number(p), 'SIGKILL');
+  }
+  await $try({ input: present.map((n) => `netns del ${n}`).join('\n') + '\n' })`ip -force -batch -`;
+}
+
+export class NetnsDriver implements LabDriver {
+  readonly name = 'netns' as const;
+
+  async status(): Promise<DriverStatus> {
+    const problems: string[] = [];
+    const notes: string[] = [];
+    if (process.platform !== 'linux') problems.push('network namespaces need Linux: use --driver docker');
+    else if (process.getuid?.() !== 0) problems.push('the netns driver needs root: run `sudo npx grade …`, or use --driver docker');
+    for (const [tool, pkg] of [
+      ['ip', 'iproute2'],
+      ['nft', 'nftables'],
+      ['nsenter', 'util-linux'],
+      ['setpriv', 'util-linux'],
+      ['unshare', 'util-linux'],
+      ['prlimit', 'util-linux'],
+      ['stdbuf', 'coreutils'],
+      ['bash', 'bash'],
+    ] as const) {
+      const found = await $try`sh -c ${`command -v ${tool}`}`;
+      if (found.exitCode !== 0) problems.push(`\`${tool}\` is missing: install it with \`apt-get install ${pkg}\``);
+    }
+    notes.push(sandboxReport());
+    return { usable: problems.length === 0, problems, notes };
+  }
+
+  async create(spec: LabSpec): Promise<Lab> {
+    const lab = new NetnsLab(`${owner}${labCounter++}`, spec);
+    openLabs.add(lab);
+    try {
+      await lab.setup();
+    } catch (err) {
+      await lab.close();
+      throw new Error(`could not build the lab: ${errorText(err)}`);
+    }
+    return lab;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...openLabs].map((l) => l.close()));
+  }
+
+  async reapStale(): Promise<void> {
+    const re = new RegExp(`^${namePrefix}(\\d+)-`);
+    const stale = (name: string): boolean => {
+      const m = re.exec(name);
+      return m !== null && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]));
+    };
+    const names = existsSync(netnsDir) ? readdirSync(netnsDir) : [];
+    await deleteNamespaces(names.filter(stale));
+    for (const dir of listCgroups(namePrefix)) if (stale(dir.split('/').pop()!)) reapCgroup(dir);
+  }
+}

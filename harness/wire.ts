@@ -1,0 +1,111 @@
+/**
+ * Evidence from the router: the control packets that crossed it, read from
+ * `nft monitor trace`. A trace is several lines sharing an id: the packet,
+ * then the rules it met, then its verdict.
+ */
+
+export type TcpFlag = 'syn' | 'ack' | 'fin' | 'rst' | 'psh' | 'urg';
+
+export interface WireEvent {
+  /** Monotonic ms (harness/clock.ts) when the router reported the packet. */
+  t: number;
+  proto: 'tcp' | 'icmp';
+  src: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+  flags: TcpFlag[];
+  /** Where the packet went: forwarded on, or stopped by a fault (drop/reject). */
+  verdict: 'accept' | 'drop' | 'pending';
+  /** The fault that stopped it, when one did. */
+  fault?: string;
+}
+
+const flagBits: Array<[number, TcpFlag]> = [
+  [0x01, 'fin'],
+  [0x02, 'syn'],
+  [0x04, 'rst'],
+  [0x08, 'psh'],
+  [0x10, 'ack'],
+  [0x20, 'urg'],
+];
+
+export function parseFlags(text: string): TcpFlag[] {
+  const hex = /^0x([0-9a-f]+)$/i.exec(text);
+  if (hex) {
+    const bits = parseInt(hex[1]!, 16);
+    return flagBits.filter(([b]) => bits & b).map(([, f]) => f);
+  }
+  return text.split('|').map((s) => s.trim() as TcpFlag).filter((s) => flagBits.some(([, f]) => f === s));
+}
+
+/** Assembles trace lines into events; feed it lines in order. */
+export class TraceParser {
+  private open = new Map<string, WireEvent>();
+  readonly events: WireEvent[] = [];
+
+  constructor(private readonly clock: () => number) {}
+
+  line(text: string): void {
+    const m = /^trace id (\S+) \S+ \S+ \S+ (.*)$/.exec(text.trim());
+    if (!m) return;
+    const [, id, rest] = m as unknown as [string, string, string];
+    if (rest.startsWith('packet:')) {
+      // Each base chain the packet enters reports it again under the same id.
+      if (this.open.has(id)) return;
+      const ev = parsePacket(rest, this.clock());
+      if (!ev) return;
+      this.open.set(id, ev);
+      this.events.push(ev);
+      if (this.open.size > 4096) this.open.delete(this.open.keys().next().value!);
+      return;
+    }
+    const ev = this.open.get(id);
+    if (!ev) return;
+    const verdict = /\(verdict (\w+)\)\s*$/.exec(rest)?.[1];
+    if (verdict === 'drop') {
+      ev.verdict = 'drop';
+      ev.fault = /comment "fault:([^"]+)"/.exec(rest)?.[1];
+      this.open.delete(id);
+    } else if (verdict === 'accept' || /^policy accept/.test(rest)) {
+      // The trace chain runs first; its policy accept is not the end of the
+      // packet's way, the faults chain's is. Keep the latest.
+      ev.verdict = 'accept';
+    }
+  }
+}
+
+function parsePacket(rest: string, t: number): WireEvent | null {
+  const field = (name: string): string | undefined => new RegExp(`\\b${name} (\\S+)`).exec(rest)?.[1];
+  const src = field('ip saddr');
+  const dst = field('ip daddr');
+  if (!src || !dst) return null;
+  const l4 = field('ip protocol');
+  if (l4 === 'tcp') {
+    const flagsText = /tcp flags == (\([^)]*\)|\S+)/.exec(rest)?.[1]?.replace(/[()]/g, '') ?? '';
+    return {
+      t,
+      proto: 'tcp',
+      src,
+      dst,
+      sport: Number(field('tcp sport')),
+      dport: Number(field('tcp dport')),
+      flags: parseFlags(flagsText),
+      verdict: 'pending',
+    };
+  }
+  if (l4 === 'icmp') return { t, proto: 'icmp', src, dst, flags: [], verdict: 'pending' };
+  return null;
+}
+
+/** Connection openings (SYN without ACK) from one address, optionally to one port. */
+export function synsFrom(events: WireEvent[], src: string, dport?: number): WireEvent[] {
+  return events.filter(
+    (e) =>
+      e.proto === 'tcp' &&
+      e.src === src &&
+      e.flags.includes('syn') &&
+      !e.flags.includes('ack') &&
+      (dport === undefined || e.dport === dport),
+  );
+}

@@ -1,0 +1,43 @@
+/**
+ * Mutants: known-wrong implementations, one mistake each, that prove the
+ * checks. Each file in test/mutants/<exercise>/ starts with
+ *   // mutant: what is wrong, in the course's terms
+ *   // fails: check-id, check-id
+ * and must fail exactly the listed checks (every other check passes).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from '../../grader/paths.ts';
+
+export interface Mutant {
+  exercise: string;
+  name: string;
+  file: string;
+  description: string;
+  fails: string[];
+}
+
+export const mutantsDir = path.join(repoRoot, 'test', 'mutants');
+
+export function parseMutantHeader(text: string): { description: string; fails: string[] } | null {
+  const description = /^\/\/ mutant: (.+)$/m.exec(text)?.[1]?.trim();
+  const fails = /^\/\/ fails: (.+)$/m.exec(text)?.[1];
+  if (!description || !fails) return null;
+  return { description, fails: fails.split(',').map((s) => s.trim()).filter(Boolean) };
+}
+
+export function mutantsOf(exercise: string): Mutant[] {
+  const dir = path.join(mutantsDir, exercise);
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.(m?ts|m?js)$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+  return files.map((f) => {
+    const file = path.join(dir, f);
+    const header = parseMutantHeader(readFileSync(file, 'utf8'));
+    if (!header) throw new Error(`${file}: missing "// mutant:" or "// fails:" header`);
+    return { exercise, name: f.replace(/\.[^.]+$/, ''), file, ...header };
+  });
+}
