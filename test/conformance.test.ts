@@ -7,7 +7,7 @@ import t from 'tap';
 import { exercises } from '../grader/exercises.ts';
 import { exerciseFile, solutionFile } from '../grader/paths.ts';
 import { failures, gradeFile } from './lib/grade.ts';
-import { mutantsOf } from './lib/mutants.ts';
+import { mutantsOf, variantsOf } from './lib/mutants.ts';
 
 const only = process.env.GRADE_EXERCISE;
 
@@ -34,6 +34,13 @@ for (const exercise of exercises.filter((e) => !only || e.id === only)) {
       const covered = new Set(mutants.flatMap((m) => m.fails));
       for (const id of ids) t.ok(covered.has(id), `some mutant fails ${id}`);
     });
+
+    for (const v of variantsOf(exercise.id)) {
+      t.test(`variant ${v.name}: ${v.description}`, async (t) => {
+        const r = await gradeFile(exercise.id, v.file);
+        t.equal(r.score, r.maxScore, `a correct variant scores full\n${failures(r)}`);
+      });
+    }
 
     for (const m of mutants) {
       t.test(`mutant ${m.name}: ${m.description}`, async (t) => {

@@ -41,3 +41,33 @@ export function mutantsOf(exercise: string): Mutant[] {
     return { exercise, name: f.replace(/\.[^.]+$/, ''), file, ...header };
   });
 }
+
+/**
+ * Variants: other correct implementations (another jitter, another way to
+ * name a timeout error) that must score full. Files in
+ * test/variants/<exercise>/ start with `// variant: what differs`.
+ */
+export interface Variant {
+  exercise: string;
+  name: string;
+  file: string;
+  description: string;
+}
+
+export const variantsDir = path.join(repoRoot, 'test', 'variants');
+
+export function variantsOf(exercise: string): Variant[] {
+  const dir = path.join(variantsDir, exercise);
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => /\.(m?ts|m?js)$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+  return files.map((f) => {
+    const file = path.join(dir, f);
+    const description = /^\/\/ variant: (.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
+    if (!description) throw new Error(`${file}: missing "// variant:" header`);
+    return { exercise, name: f.replace(/\.[^.]+$/, ''), file, description };
+  });
+}

@@ -1,0 +1,5 @@
+// Placeholder: being written. Replace with the exercise definition (see connect-timeout).
+import type { ExerciseDef } from '../../types.ts';
+
+const exercise: ExerciseDef = { id: 'retry-backoff', title: 'retry-backoff (in progress)', part: '', kind: 'module', peers: {}, scenarios: [], checks: [] };
+export default exercise;
