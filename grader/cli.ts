@@ -34,6 +34,11 @@ Options:
   --no-color         plain output
   -h, --help         this text`;
 
+/** Where the user typed the command: `npm run grade` moves to the package root, INIT_CWD remembers. */
+function invokedFrom(): string {
+  return process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+}
+
 const allowedExt = new Set(['.ts', '.mts', '.js', '.mjs']);
 
 function parse(argv: string[]) {
@@ -114,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (values.file && values.solution) throw new UsageError('--file and --solution do not go together');
-  const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(process.env.INIT_CWD ?? process.cwd(), values.file) : exerciseFile(exercise.id);
+  const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(invokedFrom(), values.file) : exerciseFile(exercise.id);
   if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
   if (!allowedExt.has(path.extname(file))) throw new UsageError(`${file}: expected a .ts, .mts, .js or .mjs file`);
   if (values.driver && !driverNames.includes(values.driver as DriverName)) {

@@ -41,7 +41,9 @@ export const routerIfPeer = (index: number): string => `eth-p${index}`;
 
 const idPattern = /^[a-z][a-z0-9-]{0,40}$/;
 
-export class FaultError extends Error {}
+export class FaultError extends Error {
+  override name = 'FaultError';
+}
 
 export function validateFault(fault: Fault): void {
   if (!idPattern.test(fault.id)) throw new FaultError(`fault id ${JSON.stringify(fault.id)} must match ${idPattern}`);
@@ -103,7 +105,7 @@ function verdict(fault: Exclude<Fault, { kind: 'masquerade' }>): string {
 export function faultRule(fault: Fault): string | null {
   validateFault(fault);
   if (fault.kind === 'masquerade') return null;
-  const loss = fault.kind === 'loss' ? ` numgen random mod 100 < ${fault.percent}` : '';
+  const loss = fault.kind === 'loss' && fault.percent < 100 ? ` numgen random mod 100 < ${fault.percent}` : '';
   const match = matchExpr(fault.match);
   // The comment carries the fault id, so counters and removal find the rule by it.
   return `${match}${loss} counter ${verdict(fault)} comment "fault:${fault.id}"`.trim();

@@ -19,6 +19,8 @@ export interface WireEvent {
   verdict: 'accept' | 'drop' | 'pending';
   /** The fault that stopped it, when one did. */
   fault?: string;
+  /** The nftables handle of the rule that stopped it (resolved to `fault` by the lab). */
+  ruleHandle?: number;
 }
 
 const flagBits: Array<[number, TcpFlag]> = [
@@ -44,7 +46,14 @@ export class TraceParser {
   private open = new Map<string, WireEvent>();
   readonly events: WireEvent[] = [];
 
-  constructor(private readonly clock: () => number) {}
+  /**
+   * `faultOfHandle` names the fault behind a rule handle: `nft monitor trace`
+   * prints rules loaded after it started only as "unknown rule handle N".
+   */
+  constructor(
+    private readonly clock: () => number,
+    private readonly faultOfHandle: (handle: number) => string | undefined = () => undefined,
+  ) {}
 
   line(text: string): void {
     const m = /^trace id (\S+) \S+ \S+ \S+ (.*)$/.exec(text.trim());
@@ -65,7 +74,9 @@ export class TraceParser {
     const verdict = /\(verdict (\w+)\)\s*$/.exec(rest)?.[1];
     if (verdict === 'drop') {
       ev.verdict = 'drop';
-      ev.fault = /comment "fault:([^"]+)"/.exec(rest)?.[1];
+      const handle = /\bhandle (\d+)/.exec(rest)?.[1];
+      if (handle) ev.ruleHandle = Number(handle);
+      ev.fault = /comment "fault:([^"]+)"/.exec(rest)?.[1] ?? (handle ? this.faultOfHandle(Number(handle)) : undefined);
       this.open.delete(id);
     } else if (verdict === 'accept' || /^policy accept/.test(rest)) {
       // The trace chain runs first; its policy accept is not the end of the

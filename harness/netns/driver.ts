@@ -63,7 +63,9 @@ class NetnsLab implements Lab {
   private processes = new Set<LabProcess>();
   private cgroups = new Set<Cgroup>();
   private monitor: ChildProcess | undefined;
-  private trace = new TraceParser(nowMs);
+  /** Fault ids by nftables rule handle, for naming the fault that dropped a traced packet. */
+  private faultHandles = new Map<number, string>();
+  private trace = new TraceParser(nowMs, (h) => this.faultHandles.get(h));
   private closing: Promise<void> | undefined;
   private learnerCount = 0;
   readonly uid: number;
@@ -96,6 +98,8 @@ class NetnsLab implements Lab {
       ...peerNames.map((p, i) => `link add eth0 netns ${peers[p]} type veth peer name ${routerIfPeer(i)} netns ${router}`),
     ];
     await runWithInput(['ip', '-batch', '-'], links.join('\n') + '\n');
+    // Subscribe to the router's trace now, so it is listening by the time the lab is configured.
+    const monitor = this.startMonitor();
     const a = this.addresses;
     const hostConfig = (address: string, gateway: string): string =>
       [`link set lo up`, `addr add ${address}/24 dev eth0`, `link set eth0 up`, `route add default via ${gateway}`].join('\n') + '\n';
@@ -110,16 +114,24 @@ class NetnsLab implements Lab {
       runWithInput(['ip', '-n', router, '-batch', '-'], routerConfig),
       ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
       runWithInput(
-        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'sysctl -qw net.ipv4.ip_forward=1 && exec nft -f -'],
+        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward && exec nft -f -'],
         routerRuleset(this.spec.faults ?? [], table) + probeChain,
       ),
     ]);
-    await this.startMonitor();
+    await Promise.all([monitor.listening(), this.refreshHandles()]);
   }
 
-  /** Follows `nft monitor trace` in the router; resolves once it is known to be listening. */
-  private async startMonitor(): Promise<void> {
-    const child = spawn('nsenter', [`--net=${netnsDir}/${this.ns.router}`, 'stdbuf', '-oL', 'nft', 'monitor', 'trace'], {
+  private async refreshHandles(): Promise<void> {
+    const handles = ruleHandles(await this.nftRouter('-a', '-j', 'list', 'table', 'inet', table));
+    this.faultHandles = new Map(Object.entries(handles).map(([id, h]) => [h.handle, id]));
+  }
+
+  /**
+   * Follows `nft monitor trace` in the router. `listening()` resolves once a
+   * probe packet has been seen, so no packet of the scenario can be missed.
+   */
+  private startMonitor(): { listening(): Promise<void> } {
+    const child = spawn('nsenter', [`--net=${netnsDir}/${this.ns.router}`, 'stdbuf', '-oL', 'nft', '-a', 'monitor', 'trace'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     this.monitor = child;
@@ -130,14 +142,16 @@ class NetnsLab implements Lab {
       if (!ready && /udp dport 9\b/.test(line)) ready = true;
       this.trace.line(line);
     });
-    // Subscribing takes a moment; a packet sent before would be missed, so
-    // probe until one is seen.
-    for (let i = 0; i < 200 && !ready; i++) {
-      await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`echo > /dev/udp/${this.addresses.learner}/9`}`;
-      for (let j = 0; j < 5 && !ready; j++) await sleep(2);
-    }
-    if (!ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
-    await $`nsenter ${`--net=${netnsDir}/${this.ns.router}`} nft delete chain inet ${table} probe`;
+    const listening = async (): Promise<void> => {
+      // Subscribing takes a moment; a packet sent before would be missed, so
+      // probe until one is seen. (The probe chain stays: it traces nothing else.)
+      for (let i = 0; i < 200 && !ready; i++) {
+        await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`echo > /dev/udp/${this.addresses.learner}/9`}`;
+        for (let j = 0; j < 5 && !ready; j++) await sleep(2);
+      }
+      if (!ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
+    };
+    return { listening };
   }
 
   async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {
@@ -227,6 +241,7 @@ class NetnsLab implements Lab {
     const chain = rule ? 'faults' : 'nat';
     const text = (rule ?? nat)!;
     await runWithInput(['nsenter', `--net=${netnsDir}/${this.ns.router}`, 'nft', '-f', '-'], `add rule inet ${table} ${chain} ${text}\n`);
+    await this.refreshHandles();
   }
 
   async removeFault(id: string): Promise<void> {

@@ -1,0 +1,75 @@
+import t from 'tap';
+import { faultRule, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
+
+t.test('match expressions', async (t) => {
+  const cases: Array<[Parameters<typeof matchExpr>[0], string]> = [
+    [{}, ''],
+    [{ proto: 'tcp', port: 80 }, 'meta l4proto tcp tcp dport 80'],
+    [{ port: 80 }, 'meta l4proto tcp tcp dport 80'],
+    [{ proto: 'udp', sourcePort: 53 }, 'meta l4proto udp udp sport 53'],
+    [{ proto: 'tcp', synOnly: true }, 'meta l4proto tcp tcp flags & (syn | ack) == syn'],
+    [{ direction: 'from-learner', proto: 'icmp' }, 'iifname "eth-l" meta l4proto icmp'],
+    [{ direction: 'to-learner' }, 'oifname "eth-l"'],
+  ];
+  t.plan(cases.length);
+  for (const [m, want] of cases) t.equal(matchExpr(m), want, JSON.stringify(m));
+});
+
+t.test('firstPackets counts only packets that match everything else', async (t) => {
+  const expr = matchExpr({ proto: 'tcp', port: 81, synOnly: true, firstPackets: 3 });
+  t.match(expr, /syn \| ack\) == syn numgen inc mod \d+ < 3$/, 'numgen comes last');
+});
+
+t.test('fault rules carry the fault id and the right verdict', async (t) => {
+  const rules: Array<[Fault, RegExp]> = [
+    [{ id: 'a', kind: 'drop', match: { proto: 'tcp', port: 1 } }, /counter drop comment "fault:a"$/],
+    [{ id: 'b', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: 1 } }, /counter reject with tcp reset comment "fault:b"$/],
+    [
+      { id: 'c', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: 1 } },
+      /reject with icmp type host-unreachable comment "fault:c"$/,
+    ],
+    [{ id: 'd', kind: 'loss', percent: 30, match: { proto: 'udp' } }, /numgen random mod 100 < 30 counter drop/],
+  ];
+  for (const [f, re] of rules) t.match(faultRule(f), re, f.kind);
+  t.equal(faultRule({ id: 'n', kind: 'masquerade' }), null);
+  t.match(natRule({ id: 'n', kind: 'masquerade' }), /masquerade comment "fault:n"/);
+});
+
+t.test('misuse fails early with a specific message', async (t) => {
+  t.throws(() => faultRule({ id: 'Bad Id', kind: 'drop', match: {} }), { message: /fault id "Bad Id" must match/ });
+  t.throws(() => faultRule({ id: 'p', kind: 'drop', match: { port: 70000 } }), { message: /port 70000 is not a TCP\/UDP port/ });
+  t.throws(() => faultRule({ id: 'p', kind: 'drop', match: { proto: 'icmp', port: 5 } }), { message: /need proto tcp or udp/ });
+  t.throws(() => faultRule({ id: 'l', kind: 'loss', percent: 0, match: {} }), { message: /loss percent/ });
+  t.throws(() => faultRule({ id: 'r', kind: 'reject-tcp-reset', match: {} }), { message: /needs proto tcp/ });
+  t.throws(() => faultRule({ id: 'f', kind: 'drop', match: { firstPackets: 0 } }), { message: /firstPackets/ });
+  t.throws(
+    () =>
+      routerRuleset([
+        { id: 'x', kind: 'drop', match: {} },
+        { id: 'x', kind: 'drop', match: {} },
+      ]),
+    { name: 'FaultError', message: /fault id x is used twice/ },
+  );
+});
+
+t.test('ruleset: trace chain before the faults chain, nat chain for masquerade', async (t) => {
+  const rs = routerRuleset([
+    { id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: 7001, synOnly: true } },
+    { id: 'nat', kind: 'masquerade' },
+  ]);
+  t.match(rs, /chain trace \{ type filter hook forward priority -10;/);
+  t.match(rs, /chain faults \{ type filter hook forward priority 0;[^}]*fault:drop-syn/);
+  t.match(rs, /chain nat \{ type nat hook postrouting priority 100;[^}]*fault:nat/);
+});
+
+t.test('counters and handles are read by fault id', async (t) => {
+  const json = JSON.stringify({
+    nftables: [
+      { metainfo: {} },
+      { rule: { chain: 'faults', handle: 7, comment: 'fault:drop-syn', expr: [{ match: {} }, { counter: { packets: 3, bytes: 180 } }, { drop: null }] } },
+      { rule: { chain: 'trace', handle: 2, expr: [] } },
+    ],
+  });
+  t.same(parseCounters(json), { 'drop-syn': { packets: 3, bytes: 180 } });
+  t.same(ruleHandles(json), { 'drop-syn': { chain: 'faults', handle: 7 } });
+});

@@ -1,0 +1,40 @@
+import t from 'tap';
+import { parseFlags, synsFrom, TraceParser } from '../harness/wire.ts';
+
+const syn = (id: string, sport: number) =>
+  `trace id ${id} inet lab trace packet: iif "eth-l" oif "eth-p0" ether saddr 2e:31 ether daddr e6:5c ip saddr 10.77.0.2 ip daddr 10.77.1.2 ip dscp cs0 ip ecn not-ect ip ttl 63 ip id 5862 ip protocol tcp ip length 60 tcp sport ${sport} tcp dport 7001 tcp flags == syn tcp window 64240 `;
+
+t.test('flags, by name or by hex', async (t) => {
+  t.same(parseFlags('syn'), ['syn']);
+  t.same(parseFlags('fin | ack'), ['fin', 'ack']);
+  t.same(parseFlags('0x12'), ['syn', 'ack']);
+  t.same(parseFlags('0x14'), ['rst', 'ack']);
+});
+
+t.test('a trace becomes one event, whatever chains it crosses, with its verdict', async (t) => {
+  let now = 100;
+  const p = new TraceParser(() => now);
+  p.line(syn('aa', 40000));
+  p.line('trace id aa inet lab trace rule meta l4proto tcp tcp flags & (syn | fin | rst) != 0 meta nftrace set 1 (verdict continue)');
+  p.line('trace id aa inet lab trace policy accept ');
+  now = 101;
+  p.line(syn('aa', 40000).replace(' trace packet:', ' faults packet:'));
+  p.line('trace id aa inet lab faults rule meta l4proto tcp tcp dport 7001 counter packets 0 bytes 0 drop comment "fault:drop-syn" (verdict drop)');
+  now = 200;
+  p.line(syn('bb', 40002));
+  p.line('trace id bb inet lab faults policy accept ');
+  t.equal(p.events.length, 2);
+  t.match(p.events[0], { t: 100, src: '10.77.0.2', dst: '10.77.1.2', sport: 40000, dport: 7001, flags: ['syn'], verdict: 'drop', fault: 'drop-syn' });
+  t.match(p.events[1], { t: 200, sport: 40002, verdict: 'accept' });
+  t.equal(synsFrom(p.events, '10.77.0.2', 7001).length, 2);
+  t.equal(synsFrom(p.events, '10.77.0.2', 80).length, 0);
+  t.equal(synsFrom(p.events, '10.77.1.2').length, 0);
+});
+
+t.test('lines that are not traces are ignored', async (t) => {
+  const p = new TraceParser(() => 0);
+  p.line('');
+  p.line('random text');
+  p.line('trace id cc inet lab probe packet: oif "eth-l" ip saddr 10.77.0.1 ip daddr 10.77.0.2 ip protocol udp udp sport 1 udp dport 9');
+  t.equal(p.events.length, 0);
+});
