@@ -9,7 +9,8 @@ export interface SavedScore {
   at: string;
 }
 
-const file = path.join(repoRoot, '.grade', 'scores.json');
+/** GRADE_STATE_DIR moves it (tests use a scratch folder, so they never touch a learner's scores). */
+const file = path.join(process.env.GRADE_STATE_DIR ?? path.join(repoRoot, '.grade'), 'scores.json');
 
 export function loadScores(): Record<string, SavedScore> {
   try {

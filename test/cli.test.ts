@@ -11,7 +11,7 @@ import { repoRoot } from '../grader/paths.ts';
 
 const bin = path.join(repoRoot, 'bin', 'grade.mjs');
 const { npm_lifecycle_event: _e, INIT_CWD: _i, ...parentEnv } = process.env;
-const cleanEnv = { ...parentEnv, NODE_OPTIONS: '' };
+const cleanEnv = { ...parentEnv, NODE_OPTIONS: '', GRADE_STATE_DIR: t.testdirName + '-state' };
 
 function grade(args: string[], cwd = repoRoot) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: cleanEnv, timeout: 120_000 });

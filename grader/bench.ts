@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: grades each reference and reports, per exercise and
+ * driver, wall time beside the time its scenarios must wait by design, and
+ * lab setup time per scenario. Figures, not assertions: a noisy machine
+ * shifts them, so read them side by side.
+ *
+ *   npm run bench [-- --driver netns|docker] [--runs N] [--exercise ID]
+ */
+import { parseArgs } from 'node:util';
+import { driverNames, pickDriver, type DriverName } from './drivers.ts';
+import { exercises } from './exercises.ts';
+import { grade } from './grade.ts';
+import { solutionFile } from './paths.ts';
+import { median } from './evidence.ts';
+import { nowMs } from '../harness/clock.ts';
+
+const { values } = parseArgs({
+  options: { driver: { type: 'string', multiple: true }, runs: { type: 'string', default: '3' }, exercise: { type: 'string' } },
+});
+const runs = Number(values.runs);
+const wanted = (values.driver as DriverName[] | undefined) ?? [...driverNames];
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const f0 = (n: number) => n.toFixed(0);
+
+for (const name of wanted) {
+  const picked = await pickDriver(name);
+  if ('problems' in picked) {
+    console.log(`driver ${name}: not usable here (${picked.problems.join('; ')})\n`);
+    continue;
+  }
+  const { driver } = picked;
+  await driver.reapStale();
+  // Lab setup on its own: one lab at a time, as a scenario sees it on an idle machine.
+  const alone: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = nowMs();
+    const lab = await driver.create({ peers: ['server'], faults: [{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: 7001, synOnly: true } }] });
+    alone.push(nowMs() - t0);
+    await lab.close();
+  }
+  console.log(`driver ${name}: lab setup alone, 10 labs one after another: median ${f0(median(alone))} ms, max ${f0(Math.max(...alone))} ms`);
+  console.log(`driver ${name} — ${runs} run(s) per exercise, reference solutions, medians`);
+  console.log(`${'exercise'.padEnd(20)}${pad('wall ms', 9)}${pad('wait ms', 9)}${pad('over ms', 9)}${pad('setup ms', 10)}${pad('setup max', 11)}${pad('labs', 6)}  score`);
+  for (const ex of exercises.filter((e) => !values.exercise || e.id === values.exercise)) {
+    const walls: number[] = [];
+    const setups: number[] = [];
+    let inherent = 0;
+    let labs = 0;
+    const scores: string[] = [];
+    for (let i = 0; i < runs; i++) {
+      const r = await grade({ exercise: ex, file: solutionFile(ex.id), driver });
+      walls.push(r.wallMs);
+      scores.push(`${r.score}/${r.maxScore}`);
+      inherent = Math.max(0, ...r.timings.map((t) => t.inherentWaitMs));
+      labs = r.timings.reduce((a, t) => a + t.trials, 0);
+      setups.push(...r.timings.flatMap((t) => t.setupMs));
+    }
+    const wall = median(walls);
+    console.log(
+      `${ex.id.padEnd(20)}${pad(f0(wall), 9)}${pad(f0(inherent), 9)}${pad(f0(wall - inherent), 9)}${pad(f0(median(setups)), 10)}${pad(f0(Math.max(...setups)), 11)}${pad(labs, 6)}  ${[...new Set(scores)].join(' ')}`,
+    );
+  }
+  console.log('');
+}
+console.log('wall: whole grade; wait: longest scenario wait by design; over: wall − wait; setup: per lab (scenario trial) while the exercise\'s labs start together.');

@@ -1,0 +1,54 @@
+/**
+ * `npm run flake`: the flake budget. Grades every reference N times in a row
+ * and counts anything short of full marks; with --busy a spinning process
+ * keeps one core occupied meanwhile.
+ *
+ *   npm run flake -- [--runs 20] [--busy] [--exercise ID] [--driver netns|docker]
+ */
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { exercises } from '../grader/exercises.ts';
+import { grade } from '../grader/grade.ts';
+import { pickDriver, type DriverName } from '../grader/drivers.ts';
+import { solutionFile } from '../grader/paths.ts';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    busy: { type: 'boolean' },
+    exercise: { type: 'string' },
+    driver: { type: 'string' },
+    variants: { type: 'boolean' },
+  },
+});
+const picked = await pickDriver(values.driver as DriverName | undefined);
+if ('problems' in picked) {
+  console.error(picked.problems.join('\n'));
+  process.exit(2);
+}
+const { driver } = picked;
+await driver.reapStale();
+const spinner = values.busy ? spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' }) : undefined;
+let bad = 0;
+try {
+  for (const ex of exercises.filter((e) => !values.exercise || e.id === values.exercise)) {
+    const misses: string[] = [];
+    const walls: number[] = [];
+    for (let i = 0; i < Number(values.runs); i++) {
+      const r = await grade({ exercise: ex, file: solutionFile(ex.id), driver });
+      walls.push(r.wallMs);
+      if (r.score !== r.maxScore) {
+        misses.push(`run ${i + 1}: ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
+      }
+    }
+    bad += misses.length;
+    const max = Math.max(...walls);
+    console.log(
+      `${ex.id.padEnd(20)} ${Number(values.runs) - misses.length}/${values.runs} full${values.busy ? ' (other core busy)' : ''}, wall max ${max.toFixed(0)} ms`,
+    );
+    for (const m of misses) console.log(`  ${m}`);
+  }
+} finally {
+  spinner?.kill('SIGKILL');
+}
+process.exit(bad ? 1 : 0);
