@@ -87,7 +87,15 @@ class NetnsLab implements Lab {
     return [this.ns.learner, this.ns.router, ...Object.values(this.ns.peers)];
   }
 
-  async setup(): Promise<void> {
+  private building: Promise<void> | undefined;
+
+  /** Builds the lab; close() waits for a build under way, so Ctrl-C mid-build leaves nothing. */
+  setup(): Promise<void> {
+    this.building ??= this.build();
+    return this.building;
+  }
+
+  private async build(): Promise<void> {
     const { learner, router, peers } = this.ns;
     const peerNames = this.spec.peers;
     const links = [
@@ -154,7 +162,12 @@ class NetnsLab implements Lab {
     return { listening };
   }
 
+  private assertOpen(): void {
+    if (this.closing) throw new Error(`lab ${this.id} is closed`);
+  }
+
   async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {
+    this.assertOpen();
     const ns = this.ns.peers[host];
     if (!ns) throw new Error(`lab has no peer host ${JSON.stringify(host)} (peers: ${this.spec.peers.join(', ')})`);
     const child = spawn(
@@ -170,6 +183,7 @@ class NetnsLab implements Lab {
   }
 
   async startLearner(program: ProgramSpec, limitsIn: Partial<Limits> = {}): Promise<LabProcess> {
+    this.assertOpen();
     const limits = { ...defaultLimits, ...limitsIn };
     const cg = new Cgroup(`${this.id}-learner${this.learnerCount++}`, cgroupMode());
     cg.create(limits);
@@ -269,6 +283,7 @@ class NetnsLab implements Lab {
   }
 
   private async teardown(): Promise<void> {
+    await this.building?.catch(() => {});
     await Promise.all([...this.processes].map((p) => p.kill()));
     this.monitor?.kill('SIGKILL');
     for (const cg of this.cgroups) {
@@ -326,6 +341,8 @@ async function deleteNamespaces(names: string[]): Promise<void> {
 
 export class NetnsDriver implements LabDriver {
   readonly name = 'netns' as const;
+  /** Set by closeAll (Ctrl-C): no lab may be made after it, or it would outlive the run. */
+  private shutDown = false;
 
   async status(): Promise<DriverStatus> {
     const problems: string[] = [];
@@ -350,6 +367,7 @@ export class NetnsDriver implements LabDriver {
   }
 
   async create(spec: LabSpec): Promise<Lab> {
+    if (this.shutDown) throw new Error('the run is being stopped');
     const lab = new NetnsLab(`${owner}${labCounter++}`, spec);
     openLabs.add(lab);
     try {
@@ -362,6 +380,8 @@ export class NetnsDriver implements LabDriver {
   }
 
   async closeAll(): Promise<void> {
+    this.shutDown = true;
+    // A lab still being built joins openLabs before its first command, so this catches it too.
     await Promise.all([...openLabs].map((l) => l.close()));
   }
 
