@@ -26,19 +26,26 @@ export function parseMutantHeader(text: string): { description: string; fails: s
   return { description, fails: fails.split(',').map((s) => s.trim()).filter(Boolean) };
 }
 
-export function mutantsOf(exercise: string): Mutant[] {
-  const dir = path.join(mutantsDir, exercise);
-  let files: string[];
+/** The implementation files of one exercise under `dir`, sorted; none when the folder is missing. */
+function filesOf(dir: string, exercise: string): Array<{ name: string; file: string; text: string }> {
+  const folder = path.join(dir, exercise);
+  let names: string[];
   try {
-    files = readdirSync(dir).filter((f) => /\.(m?ts|m?js)$/.test(f)).sort();
+    names = readdirSync(folder).filter((f) => /\.(m?ts|m?js)$/.test(f)).sort();
   } catch {
     return [];
   }
-  return files.map((f) => {
-    const file = path.join(dir, f);
-    const header = parseMutantHeader(readFileSync(file, 'utf8'));
+  return names.map((f) => {
+    const file = path.join(folder, f);
+    return { name: f.replace(/\.[^.]+$/, ''), file, text: readFileSync(file, 'utf8') };
+  });
+}
+
+export function mutantsOf(exercise: string): Mutant[] {
+  return filesOf(mutantsDir, exercise).map(({ name, file, text }) => {
+    const header = parseMutantHeader(text);
     if (!header) throw new Error(`${file}: missing "// mutant:" or "// fails:" header`);
-    return { exercise, name: f.replace(/\.[^.]+$/, ''), file, ...header };
+    return { exercise, name, file, ...header };
   });
 }
 
@@ -57,17 +64,9 @@ export interface Variant {
 export const variantsDir = path.join(repoRoot, 'test', 'variants');
 
 export function variantsOf(exercise: string): Variant[] {
-  const dir = path.join(variantsDir, exercise);
-  let files: string[];
-  try {
-    files = readdirSync(dir).filter((f) => /\.(m?ts|m?js)$/.test(f)).sort();
-  } catch {
-    return [];
-  }
-  return files.map((f) => {
-    const file = path.join(dir, f);
-    const description = /^\/\/ variant: (.+)$/m.exec(readFileSync(file, 'utf8'))?.[1]?.trim();
+  return filesOf(variantsDir, exercise).map(({ name, file, text }) => {
+    const description = /^\/\/ variant: (.+)$/m.exec(text)?.[1]?.trim();
     if (!description) throw new Error(`${file}: missing "// variant:" header`);
-    return { exercise, name: f.replace(/\.[^.]+$/, ''), file, description };
+    return { exercise, name, file, description };
   });
 }
