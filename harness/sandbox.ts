@@ -4,7 +4,7 @@
  * Where no cgroup controller is writable, RLIMIT_NPROC (per uid, so per lab)
  * and V8's heap limit still hold, and `sandboxReport` says so.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Limits } from './lab.ts';
 
@@ -12,6 +12,64 @@ const root = '/sys/fs/cgroup';
 /** Learner uids are taken from this range: one per lab, so labs cannot signal each other. */
 export const uidBase = 61000;
 export const uidSpan = 4000;
+
+/**
+ * Learner uids are leased system-wide, one per lab: a lease is a directory
+ * made atomically under /run, holding its owner's pid. Two graders running at
+ * once never share a uid, so killing a lab's uid never touches another run.
+ */
+const leaseDir = '/run/netprog-grade-uids';
+
+function ownerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function leaseUid(): number {
+  mkdirSync(leaseDir, { recursive: true, mode: 0o700 });
+  const start = Math.floor(Math.random() * uidSpan);
+  for (let i = 0; i < uidSpan; i++) {
+    const uid = uidBase + ((start + i) % uidSpan);
+    try {
+      mkdirSync(path.join(leaseDir, String(uid)));
+    } catch {
+      continue;
+    }
+    writeFileSync(path.join(leaseDir, String(uid), 'owner'), String(process.pid));
+    return uid;
+  }
+  throw new Error(`no free learner uid in ${uidBase}..${uidBase + uidSpan - 1}: too many labs at once`);
+}
+
+export function releaseUid(uid: number): void {
+  rmSync(path.join(leaseDir, String(uid)), { recursive: true, force: true });
+}
+
+/** Leases whose owner died (kill -9). Kill what still runs as those uids, then release them. */
+export function staleUidLeases(): number[] {
+  const freed: number[] = [];
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(leaseDir);
+  } catch {
+    return freed;
+  }
+  for (const e of entries) {
+    let owner = 0;
+    try {
+      owner = Number(readFileSync(path.join(leaseDir, e, 'owner'), 'utf8'));
+    } catch {
+      // a lease being written right now has no owner file yet: leave it
+      continue;
+    }
+    if (owner && owner !== process.pid && !ownerAlive(owner)) freed.push(Number(e));
+  }
+  return freed;
+}
 
 export type CgroupMode = 'v1' | 'v2' | 'none';
 

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../grader/paths.ts';
 
@@ -130,6 +130,12 @@ t.test('after kill -9, the next run removes what the dead one left', async (t) =
   t.equal(next.code, 0);
   t.same(labsOf(pid), [], 'reaped');
   t.same(cgroupsOf(pid), [], 'cgroups reaped');
-  const learners = spawnSync('sh', ['-c', 'ps -eo uid= | awk \'$1>=61000 && $1<65000\' | wc -l'], { encoding: 'utf8' }).stdout.trim();
-  t.ok(learners !== undefined);
+  const leases = readdirSync('/run/netprog-grade-uids').filter((u) => {
+    try {
+      return readFileSync(`/run/netprog-grade-uids/${u}/owner`, 'utf8') === String(pid);
+    } catch {
+      return false;
+    }
+  });
+  t.same(leases, [], 'the dead run\'s learner uids are released');
 });

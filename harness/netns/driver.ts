@@ -22,7 +22,7 @@ import {
   type ProgramSpec,
 } from '../lab.ts';
 import { LabProcess } from '../process.ts';
-import { Cgroup, cgroupMode, dropPrivileges, listCgroups, reapCgroup, sandboxReport, uidBase, uidSpan } from '../sandbox.ts';
+import { Cgroup, cgroupMode, dropPrivileges, leaseUid, listCgroups, reapCgroup, releaseUid, staleUidLeases, sandboxReport } from '../sandbox.ts';
 import { TraceParser, type WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
@@ -80,7 +80,7 @@ class NetnsLab implements Lab {
       router: `${id}-r`,
       peers: Object.fromEntries(spec.peers.map((p, i) => [p, `${id}-p${i}`])),
     };
-    this.uid = uidBase + ((process.pid * 64 + labCounter) % uidSpan);
+    this.uid = leaseUid();
   }
 
   private allNamespaces(): string[] {
@@ -291,6 +291,9 @@ class NetnsLab implements Lab {
       cg.remove();
     }
     await deleteNamespaces(this.allNamespaces());
+    // Anything still running as this lab's uid (a learner that escaped its cgroup) dies before the uid is reused.
+    await killUid(this.uid);
+    releaseUid(this.uid);
     openLabs.delete(this);
   }
 }
@@ -394,5 +397,9 @@ export class NetnsDriver implements LabDriver {
     const names = existsSync(netnsDir) ? readdirSync(netnsDir) : [];
     await deleteNamespaces(names.filter(stale));
     for (const dir of listCgroups(namePrefix)) if (stale(dir.split('/').pop()!)) reapCgroup(dir);
+    for (const uid of staleUidLeases()) {
+      await killUid(uid);
+      releaseUid(uid);
+    }
   }
 }
