@@ -59,7 +59,7 @@ t.test('--list names every exercise with its course part', async (t) => {
 });
 
 t.test('--json prints exactly one JSON object; exit 0 when every check passes', async (t) => {
-  const r = grade(['connect-timeout', '--solution', '--json']);
+  const r = grade(['connect-timeout', '--solution', '--json', '--driver', 'netns']);
   t.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   t.equal(lines.length, 1, 'one line');
@@ -101,12 +101,12 @@ export function connectWithTimeout(host, port, ms) {
 }
 `,
   });
-  const r = grade(['connect-timeout', '--file', 'mine.mjs', '--json'], js);
+  const r = grade(['connect-timeout', '--file', 'mine.mjs', '--json', '--driver', 'netns'], js);
   t.equal(r.code, 0, r.stderr + r.stdout);
 });
 
 t.test('Ctrl-C removes every lab', async (t) => {
-  const child = spawn(process.execPath, [bin, 'connect-timeout', '--solution'], { cwd: repoRoot, env: cleanEnv, stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, 'connect-timeout', '--solution', '--driver', 'netns'], { cwd: repoRoot, env: cleanEnv, stdio: 'ignore' });
   const pid = child.pid!;
   // Wait until its labs exist, then interrupt.
   for (let i = 0; i < 100 && labsOf(pid).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
@@ -119,14 +119,14 @@ t.test('Ctrl-C removes every lab', async (t) => {
 });
 
 t.test('after kill -9, the next run removes what the dead one left', async (t) => {
-  const child = spawn(process.execPath, [bin, 'connect-timeout', '--solution'], { cwd: repoRoot, env: cleanEnv, stdio: 'ignore' });
+  const child = spawn(process.execPath, [bin, 'connect-timeout', '--solution', '--driver', 'netns'], { cwd: repoRoot, env: cleanEnv, stdio: 'ignore' });
   const pid = child.pid!;
   for (let i = 0; i < 100 && labsOf(pid).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
   await new Promise((r) => setTimeout(r, 300));
   child.kill('SIGKILL');
   await new Promise((r) => child.on('exit', r));
   t.ok(labsOf(pid).length > 0, 'the dead run left namespaces');
-  const next = grade(['connect-timeout', '--solution', '--json']);
+  const next = grade(['connect-timeout', '--solution', '--json', '--driver', 'netns']);
   t.equal(next.code, 0);
   t.same(labsOf(pid), [], 'reaped');
   t.same(cgroupsOf(pid), [], 'cgroups reaped');
