@@ -10,8 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { kernelFeatures } from '../harness/probe.ts';
-import { driverNames, makeDriver, pickDriver, type DriverName } from './drivers.ts';
+import { doctorReport, driverNames, pickDriver, type DriverName } from './drivers.ts';
 import { exercises, findExercise } from './exercises.ts';
 import { grade } from './grade.ts';
 import { exerciseFile, solutionFile } from './paths.ts';
@@ -73,24 +72,6 @@ function list(): string {
   return lines.join('\n');
 }
 
-async function doctor(): Promise<string> {
-  const lines: string[] = ['What this machine can run:', ''];
-  for (const name of driverNames) {
-    const st = await makeDriver(name).status();
-    lines.push(`  driver ${name}: ${st.usable ? 'usable' : 'not usable'}`);
-    for (const p of st.problems) lines.push(`    - ${p}`);
-    for (const n of st.notes) lines.push(`    · ${n}`);
-  }
-  if (process.platform === 'linux' && process.getuid?.() === 0) {
-    const k = await kernelFeatures();
-    lines.push(
-      `  netem: ${k.netem ? 'present (delay and jitter by qdisc)' : 'absent — delays come from peer programs instead; loss from nftables'}`,
-    );
-    lines.push(`  tbf: ${k.tbf ? 'present (bandwidth limits)' : 'absent'}`);
-  }
-  return lines.join('\n');
-}
-
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv);
   const style = values['no-color'] || !process.stdout.isTTY || process.env.NO_COLOR ? plain : colour;
@@ -101,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`one exercise at a time (got ${positionals.join(', ')})`);
   const name = positionals[0];
   if (name === 'doctor') {
-    console.log(await doctor());
+    console.log(await doctorReport());
     return 0;
   }
   if (!name || values.list) {

@@ -1,32 +1,35 @@
-/** The lab drivers and how the default is chosen. */
+/** The lab drivers, how the default is chosen, and what `grade doctor` says about them. */
 import type { DriverStatus, LabDriver } from '../harness/lab.ts';
+import { DockerDriver } from '../harness/docker/driver.ts';
 import { NetnsDriver } from '../harness/netns/driver.ts';
+import { $try } from '../harness/exec.ts';
+import { kernelFeatures } from '../harness/probe.ts';
 
 export const driverNames = ['netns', 'docker'] as const;
 export type DriverName = (typeof driverNames)[number];
 
-/** Placeholder until the Docker driver lands: says so instead of failing obscurely. */
-class DockerUnavailable implements LabDriver {
-  readonly name = 'docker' as const;
-  async status(): Promise<DriverStatus> {
-    return { usable: false, problems: ['the Docker driver is not available yet: use --driver netns (Linux, as root)'], notes: [] };
-  }
-  async reapStale(): Promise<void> {}
-  async create(): Promise<never> {
-    throw new Error('the Docker driver is not available yet');
-  }
-  async closeAll(): Promise<void> {}
-}
+/**
+ * Preference when no --driver is given: Docker wherever a daemon answers (it
+ * needs no root and runs the same on every OS), else network namespaces where
+ * this process may make them (Linux, root).
+ */
+export const defaultOrder: DriverName[] = ['docker', 'netns'];
+
+/** What to install when no driver can run here. */
+export const installHint =
+  'to grade here, either install Docker (Debian/Ubuntu: `sudo apt-get install docker.io`, then start dockerd — ' +
+  '`sudo bash .ci/docker-setup.sh` does both; macOS/Windows: Docker Desktop), or run as root on Linux with ' +
+  'iproute2, nftables and util-linux (`sudo npx grade …`)';
 
 export function makeDriver(name: DriverName): LabDriver {
-  return name === 'netns' ? new NetnsDriver() : new DockerUnavailable();
+  return name === 'netns' ? new NetnsDriver() : new DockerDriver();
 }
 
 /** The first driver in order of preference that this machine can run, or every reason none can. */
 export async function pickDriver(
   requested?: DriverName,
 ): Promise<{ driver: LabDriver; status: DriverStatus } | { problems: string[] }> {
-  const order: DriverName[] = requested ? [requested] : ['netns', 'docker'];
+  const order: DriverName[] = requested ? [requested] : defaultOrder;
   const problems: string[] = [];
   for (const name of order) {
     const driver = makeDriver(name);
@@ -34,5 +37,52 @@ export async function pickDriver(
     if (status.usable) return { driver, status };
     problems.push(...status.problems.map((p) => `${name}: ${p}`));
   }
+  if (!requested) problems.push(installHint);
   return { problems };
+}
+
+/** Can this process make a network namespace? (Root alone is not enough inside some containers.) */
+async function namespacesPermitted(): Promise<string> {
+  if (process.platform !== 'linux') return 'no (not Linux)';
+  if (process.getuid?.() !== 0) return 'no (not root)';
+  const ns = `npg${process.pid}-doctor`;
+  const made = await $try`ip netns add ${ns}`;
+  if (made.exitCode !== 0) return `no (${made.stderr.trim() || 'ip netns add failed'})`;
+  await $try`ip netns del ${ns}`;
+  return 'yes';
+}
+
+/** `grade doctor`: every driver's state, the kernel's extras, and what they mean for grading here. */
+export async function doctorReport(): Promise<string> {
+  const lines: string[] = ['What this machine can run:', ''];
+  const usable: DriverName[] = [];
+  const statuses = await Promise.all(driverNames.map(async (name) => [name, await makeDriver(name).status()] as const));
+  for (const [name, st] of statuses) {
+    if (st.usable) usable.push(name);
+    lines.push(`  driver ${name}: ${st.usable ? 'usable' : 'not usable'}`);
+    for (const p of st.problems) lines.push(`    - ${p}`);
+    for (const n of st.notes) lines.push(`    · ${n}`);
+  }
+  lines.push('');
+  const docker = statuses.find(([n]) => n === 'docker')![1];
+  lines.push(`  Docker reachable: ${docker.usable ? 'yes' : 'no'}`);
+  lines.push(`  network namespaces permitted: ${await namespacesPermitted()}`);
+  const nft = await $try`sh -c ${'command -v nft'}`;
+  lines.push(`  nftables on this machine: ${nft.exitCode === 0 ? 'yes' : 'no (the docker driver brings its own, in the lab image)'}`);
+  if (process.platform === 'linux' && process.getuid?.() === 0) {
+    const k = await kernelFeatures();
+    lines.push(`  netem: ${k.netem ? 'present (delay and jitter by qdisc)' : 'absent — delays come from peer programs instead; loss from nftables'}`);
+    lines.push(`  tbf: ${k.tbf ? 'present (bandwidth limits)' : 'absent'}`);
+  }
+  lines.push('');
+  const chosen = defaultOrder.find((n) => usable.includes(n));
+  if (chosen === 'docker') {
+    lines.push('  → `grade` uses the docker driver: every scenario runs in containers (the first lab builds the lab image once).');
+    if (usable.includes('netns')) lines.push('    `--driver netns` is also available here, and faster to set up.');
+  } else if (chosen === 'netns') {
+    lines.push('  → `grade` uses the netns driver (no Docker daemon answers): labs are network namespaces on this machine.');
+  } else {
+    lines.push(`  → grading cannot run here: ${installHint}.`);
+  }
+  return lines.join('\n');
 }

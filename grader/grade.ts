@@ -45,7 +45,8 @@ export interface GradeOptions {
 
 /** Where a grade run keeps its built programs: readable by learner uids, not listable. */
 export function runDir(): string {
-  const base = path.join(os.tmpdir(), 'netprog-grade');
+  // One base per user: a base made by root would not let another user create runs in it.
+  const base = path.join(os.tmpdir(), `netprog-grade-${process.getuid?.() ?? 'u'}`);
   mkdirSync(base, { recursive: true, mode: 0o711 });
   chmodSync(base, 0o711);
   const dir = path.join(base, `${process.pid}-${randomBytes(6).toString('hex')}`);

@@ -3,6 +3,7 @@
  * lines on fd 3, written by harness/agent.ts), its output, and its exit.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { nowMs } from './clock.ts';
@@ -24,6 +25,20 @@ export interface ExitInfo {
 
 const outputCap = 256 * 1024;
 
+/**
+ * A program that is not a local child process (the docker driver's
+ * containers): the same streams, with the event lines as a stream of their
+ * own, and 'exit' (code, signal, t?) where `t` is when the program ended, if
+ * the driver knows it better than the moment it heard.
+ */
+export interface ProgramHandle extends EventEmitter {
+  readonly pid?: number;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  readonly events: Readable | null;
+}
+
 export class LabProcess {
   readonly events: AgentEvent[] = [];
   readonly startedAt = nowMs();
@@ -38,7 +53,7 @@ export class LabProcess {
 
   constructor(
     readonly name: string,
-    private readonly child: ChildProcess,
+    private readonly child: ChildProcess | ProgramHandle,
     private readonly killTree: (signal: NodeJS.Signals) => Promise<void>,
   ) {
     child.stdout?.on('data', (d: Buffer) => {
@@ -47,7 +62,7 @@ export class LabProcess {
     child.stderr?.on('data', (d: Buffer) => {
       if (this.err.length < outputCap) this.err += d.toString();
     });
-    const events = child.stdio[3] as Readable | undefined;
+    const events = ('stdio' in child ? child.stdio[3] : child.events) as Readable | null | undefined;
     if (events) {
       createInterface({ input: events }).on('line', (line) => {
         try {
@@ -63,11 +78,24 @@ export class LabProcess {
       events.on('error', () => {});
     }
     (child.stdin as Writable | null)?.on('error', () => {});
+    // 'exit' can come before the last event lines are read: wait (briefly) for the event stream to end.
+    const eventsEnded = events
+      ? new Promise<void>((r) => {
+          events.once('end', r);
+          events.once('close', r);
+        })
+      : Promise.resolve();
     this.exited = new Promise((resolve) => {
-      child.on('exit', (code, signal) => {
-        this.exitInfo = { t: nowMs(), code, signal, killedByHarness: this.harnessKill };
-        resolve(this.exitInfo);
-        this.notify();
+      child.on('exit', (code: number | null, signal: NodeJS.Signals | null, t?: number) => {
+        const info: ExitInfo = { t: t ?? nowMs(), code, signal, killedByHarness: this.harnessKill };
+        let timer: NodeJS.Timeout | undefined;
+        const drained = new Promise<void>((r) => (timer = setTimeout(r, 200)));
+        void Promise.race([eventsEnded, drained]).then(() => {
+          clearTimeout(timer);
+          this.exitInfo = info;
+          resolve(info);
+          this.notify();
+        });
       });
       child.on('error', () => {
         this.exitInfo = { t: nowMs(), code: null, signal: null, killedByHarness: false };

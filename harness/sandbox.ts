@@ -139,8 +139,9 @@ export class Cgroup {
   oomKilled(): boolean {
     try {
       if (this.mode === 'v1') {
-        const f = path.join(root, 'memory', this.name, 'memory.failcnt');
-        return Number(readFileSync(f, 'utf8')) > 0;
+        // memory.failcnt can stay 0 after an OOM kill on some kernels; oom_control counts the kills.
+        const f = path.join(root, 'memory', this.name, 'memory.oom_control');
+        return /oom_kill [1-9]/.test(readFileSync(f, 'utf8'));
       }
       if (this.mode === 'v2') {
         const ev = readFileSync(path.join(root, this.name, 'memory.events'), 'utf8');

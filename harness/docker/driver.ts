@@ -1,0 +1,728 @@
+/**
+ * The docker driver: each lab is a few containers on bridge networks of its
+ * own, in the netns driver's topology (see docker/README.md):
+ *
+ *   learner X.2 ──net-l── X.1 router Y0.1 ──net-p0── Y0.2 peer 0 …
+ *
+ * Every network is a bridge with no address on the host side
+ * (inhibit_ipv4), no NAT, and the router as its gateway, so a container on it
+ * reaches the router and nothing else. The router (NET_ADMIN, nothing more)
+ * carries the faults in nftables and reports `nft monitor trace`. Each
+ * program (learner or peer) runs in a container of its own, made when it
+ * starts: the learner's is unprivileged, without capabilities, read-only,
+ * limited in memory, CPU and processes, with only its bundle mounted.
+ * Subnets X and Y are chosen per lab from a pool, so labs of parallel
+ * graders on one daemon never collide; scenarios only use `lab.addresses`.
+ */
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough, Writable, type Duplex } from 'node:stream';
+import { createInterface } from 'node:readline';
+import type Dockerode from 'dockerode';
+import type { Container } from 'dockerode';
+import type { ContainerRuntimeClient } from 'testcontainers';
+import { nowMs, sleep } from '../clock.ts';
+import { faultRule, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
+import {
+  defaultLimits,
+  type Counter,
+  type DriverStatus,
+  type Lab,
+  type LabAddresses,
+  type LabDriver,
+  type LabSpec,
+  type Limits,
+  type ProgramSpec,
+} from '../lab.ts';
+import { LabProcess, type ProgramHandle } from '../process.ts';
+import { TraceParser, type WireEvent } from '../wire.ts';
+import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
+import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
+import { exitHook, exitRecordCode, FrameDemuxer, RecordSplitter } from './stream.ts';
+
+const table = 'lab';
+/** Traces a packet the router sends itself: proof that the trace monitor listens (as in the netns driver). */
+const probeChain = `add chain inet ${table} probe { type filter hook output priority 0; }\nadd rule inet ${table} probe udp dport 9 meta nftrace set 1\n`;
+const routerScript = readFileSync(new URL('./router-agent.mjs', import.meta.url), 'utf8');
+
+/** The learner's user in the lab image (docker/Dockerfile). */
+const learnerUser = '10001:10001';
+/**
+ * CPU for one learner program: a busy loop (one thread) is never held back,
+ * and a program that keeps more threads busy gets 1.5 cores at most.
+ */
+const learnerCpus = 1.5;
+const cpuPeriodUs = 10_000;
+const peerMemoryMb = 512;
+const basePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** Subnets come from this /16, one /24 per lab network (NETPROG_DOCKER_POOL overrides). */
+const pool = (process.env.NETPROG_DOCKER_POOL ?? '10.213.0.0/16').replace(/\.0\.0\/16$/, '');
+const namePrefix = 'npg';
+const noIpv6 = { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' };
+
+let labCounter = 0;
+const openLabs = new Set<DockerLab>();
+/** Subnets this process has in use (the daemon knows the others). */
+const taken = new Set<string>();
+
+function debug(line: string): void {
+  if (process.env.NETPROG_DOCKER_DEBUG) process.stderr.write(`[docker] ${line}\n`);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_.-]/g, '_');
+}
+
+function labels(labId: string, role: string): Record<string, string> {
+  return { [label.owner]: ownerValue, [label.lab]: labId, [label.created]: String(Date.now()), [label.role]: role };
+}
+
+/** Docker's FinishedAt ("…T12:00:00.123456789Z") as this process's monotonic ms, if it is believable. */
+function monotonicFrom(finishedAt: string | undefined, notBefore: number): number | undefined {
+  if (!finishedAt || finishedAt.startsWith('0001')) return undefined;
+  const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(finishedAt);
+  if (!m) return undefined;
+  const wall = Date.parse(`${m[1]}Z`) + Number(`0.${m[2] ?? '0'}`) * 1000;
+  const t = nowMs() - (Date.now() - wall);
+  return t >= notBefore - 50 && t <= nowMs() + 5 ? t : undefined;
+}
+
+const signalNames = Object.fromEntries(Object.entries(os.constants.signals).map(([k, v]) => [v, k as NodeJS.Signals]));
+
+/** One running container, seen the way LabProcess sees a child process. */
+class ContainerProgram extends EventEmitter implements ProgramHandle {
+  readonly stdout = new PassThrough({ encoding: 'utf8' });
+  readonly stderr = new PassThrough({ encoding: 'utf8' });
+  readonly events = new PassThrough({ encoding: 'utf8' });
+  readonly stdin: Writable;
+  readonly pid = undefined;
+  oomKilled = false;
+  /** Resolves once the container has exited and been looked at. */
+  readonly done: Promise<void>;
+
+  constructor(
+    readonly container: Container,
+    attach: Duplex,
+    wait: Promise<unknown>,
+    startedAt: number,
+    private readonly clockOffset: () => number,
+  ) {
+    super();
+    let exitCode: number | undefined;
+    const stderrText = new RecordSplitter(
+      (text) => this.stderr.write(text),
+      (payload) => {
+        const code = exitRecordCode(payload);
+        if (code !== undefined) exitCode = code;
+        else this.events.write(this.shift(payload) + '\n');
+      },
+    );
+    const demux = new FrameDemuxer((stream, data) => {
+      if (stream === 'stdout') this.stdout.write(data);
+      else stderrText.push(data);
+    });
+    attach.on('data', (b: Buffer) => demux.push(b));
+    attach.on('error', () => {});
+    this.stdin = new Writable({
+      write(chunk, _enc, cb) {
+        if (attach.destroyed || attach.writableEnded) return cb();
+        attach.write(chunk, () => cb());
+      },
+    });
+    this.stdin.on('error', () => {});
+    const streamEnd = new Promise<void>((resolve) => {
+      attach.once('end', resolve);
+      attach.once('close', resolve);
+      attach.once('error', () => resolve());
+    });
+    this.done = (async () => {
+      // The stream ends when the container's init exits; `wait` says so too.
+      // Either will do, then the daemon's record gives code and time.
+      await Promise.race([streamEnd, wait.catch(() => {})]);
+      let info: Dockerode.ContainerInspectInfo | undefined;
+      for (let i = 0; i < 250; i++) {
+        info = await container.inspect().catch(() => undefined);
+        if (!info || !info.State.Running) break;
+        await sleep(i < 50 ? 10 : 50);
+      }
+      await Promise.race([streamEnd, sleep(1000)]);
+      stderrText.end();
+      const status = info?.State.ExitCode ?? 137;
+      this.oomKilled = info?.State.OOMKilled ?? false;
+      const t = monotonicFrom(info?.State.FinishedAt, startedAt);
+      // A recorded exit code is a real exit; otherwise 128+n means signal n (see exitHook).
+      let code: number | null = exitCode ?? status;
+      let signal: NodeJS.Signals | null = null;
+      if (exitCode === undefined && status > 128 && signalNames[status - 128]) {
+        code = null;
+        signal = signalNames[status - 128]!;
+      }
+      attach.destroy();
+      // The last events and output reach their readers before the exit does,
+      // so a waitFor() that sees the exit has seen everything before it.
+      const drained = [this.stdout, this.stderr, this.events].map(
+        (s) => new Promise<void>((resolve) => (s.readableEnded ? resolve() : s.once('end', resolve))),
+      );
+      for (const s of [this.stdout, this.stderr, this.events]) s.end();
+      await Promise.race([Promise.all(drained), sleep(500)]);
+      await new Promise((r) => setImmediate(r));
+      this.emit('exit', code, signal, t);
+    })();
+  }
+
+  /** Event times from a container on another kernel (Docker Desktop) move to this clock. */
+  private shift(line: string): string {
+    const offset = this.clockOffset();
+    if (offset === 0) return line;
+    try {
+      const ev = JSON.parse(line) as { t?: number };
+      if (typeof ev.t === 'number') ev.t += offset;
+      return JSON.stringify(ev);
+    } catch {
+      return line;
+    }
+  }
+}
+
+interface HostState {
+  /** Short name: "learner", or the peer's name. */
+  name: string;
+  /** The docker network and the address this host has on it. */
+  network: string;
+  address: string;
+  /** Holds the host's network stack for the lab's whole life, as a netns would. */
+  container?: Container;
+}
+
+class DockerLab implements Lab {
+  readonly addresses: LabAddresses;
+  private readonly subnets: { learner: string; peers: string[] };
+  private readonly networks: string[];
+  private readonly hosts = new Map<string, HostState>();
+  private readonly processes = new Set<LabProcess>();
+  private readonly containers = new Set<Container>();
+  private readonly removals = new Set<Promise<void>>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Set by the driver: the lab's setup, which closing waits for. */
+  settingUp: Promise<void> | undefined;
+  private readonly networkIds: string[] = [];
+  private router: Container | undefined;
+  private routerStream: Duplex | undefined;
+  private trace: TraceParser;
+  private lineTime = 0;
+  private replies = new Map<number, (r: { code: number; stdout: string; stderr: string }) => void>();
+  private nextCommand = 1;
+  private routerDied: Promise<string> | undefined;
+  private closing: Promise<void> | undefined;
+  private programCount = 0;
+
+  constructor(
+    readonly id: string,
+    readonly spec: LabSpec,
+    private readonly client: ContainerRuntimeClient,
+    private readonly image: string,
+    subnets: string[],
+    private readonly driver: DockerDriver,
+  ) {
+    this.subnets = { learner: subnets[0]!, peers: subnets.slice(1) };
+    this.networks = subnets.map((_, i) => `${id}-${i === 0 ? 'l' : `p${i - 1}`}`);
+    const peerNet = (i: number) => this.subnets.peers[i]!;
+    this.addresses = {
+      learner: `${this.subnets.learner}.2`,
+      gateway: `${this.subnets.learner}.1`,
+      peers: Object.fromEntries(spec.peers.map((p, i) => [p, `${peerNet(i)}.2`])),
+      nobody: `${peerNet(0) ?? this.subnets.learner}.250`,
+    };
+    this.hosts.set('learner', { name: 'learner', network: this.networks[0]!, address: this.addresses.learner });
+    spec.peers.forEach((p, i) =>
+      this.hosts.set(`peer:${p}`, { name: p, network: this.networks[i + 1]!, address: this.addresses.peers[p]! }),
+    );
+    this.trace = new TraceParser(() => this.lineTime);
+    this.d = client.container.dockerode;
+  }
+
+  /** testcontainers' clients create and start; dockerode does what they have no knob for (attach, wait, kill, force-remove). */
+  private readonly d: Dockerode;
+
+  async setup(): Promise<void> {
+    const t0 = nowMs();
+    const all = [this.subnets.learner, ...this.subnets.peers];
+    await Promise.all(
+      all.map(async (subnet, i) => {
+        const net = await this.client.network.create({
+          Name: this.networks[i]!,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Internal: false,
+          Labels: labels(this.id, 'network'),
+          Options: {
+            // No address on the host's side: containers reach the router and nothing else…
+            'com.docker.network.bridge.inhibit_ipv4': 'true',
+            // …and nothing of theirs is translated out to the host's networks.
+            'com.docker.network.bridge.enable_ip_masquerade': 'false',
+            'com.docker.network.bridge.enable_icc': 'true',
+          },
+          // The router takes .1, the gateway Docker gives every container on the network.
+          IPAM: { Driver: 'default', Config: [{ Subnet: `${subnet}.0/24`, Gateway: `${subnet}.1` }] },
+        });
+        this.networkIds.push(net.id);
+      }),
+    );
+    const t1 = nowMs();
+    await Promise.all([this.startRouter(), ...[...this.hosts.values()].map((h) => this.startHost(h))]);
+    debug(`${this.id}: networks ${(t1 - t0).toFixed(0)} ms, containers ${(nowMs() - t1).toFixed(0)} ms`);
+  }
+
+  /**
+   * A host is a container that only holds a network stack (and sleeps): it
+   * exists from the lab's start to its end, so its address answers (with a
+   * reset, say) whether a program runs there or not, and every program on the
+   * host joins it.
+   */
+  private async startHost(host: HostState): Promise<void> {
+    const c = await this.client.container.create({
+      name: `${this.id}-${safeName(host.name)}`,
+      Image: this.image,
+      Hostname: safeName(host.name),
+      Labels: labels(this.id, 'host'),
+      User: '65534:65534',
+      Cmd: ['sleep', 'infinity'],
+      HostConfig: {
+        Init: true,
+        NetworkMode: host.network,
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        Sysctls: noIpv6,
+        ReadonlyRootfs: true,
+        Memory: 32 * 2 ** 20,
+        MemorySwap: 32 * 2 ** 20,
+        PidsLimit: 8,
+        LogConfig: { Type: 'none', Config: {} },
+      },
+      NetworkingConfig: { EndpointsConfig: { [host.network]: { IPAMConfig: { IPv4Address: host.address } } } },
+    });
+    this.containers.add(c);
+    await this.client.container.start(c);
+    host.container = c;
+  }
+
+  private readonly createdAt = nowMs();
+
+  private async startRouter(): Promise<void> {
+    const ifaces = [
+      { from: `${this.subnets.learner}.3`, name: routerIfLearner, addr: `${this.subnets.learner}.1/24` },
+      ...this.subnets.peers.map((s, i) => ({ from: `${s}.3`, name: routerIfPeer(i), addr: `${s}.1/24` })),
+    ];
+    const cfg = { ifaces, ruleset: routerRuleset(this.spec.faults ?? [], table) + probeChain, probe: this.addresses.learner, table };
+    const router = await this.client.container.create({
+      name: `${this.id}-router`,
+      Image: this.image,
+      Hostname: 'router',
+      Labels: labels(this.id, 'router'),
+      Cmd: ['node', '--input-type=module', '-e', routerScript, JSON.stringify(cfg)],
+      Env: [`PATH=${basePath}`, 'LANG=C.UTF-8'],
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      HostConfig: {
+        Init: true,
+        NetworkMode: this.networks[0],
+        CapDrop: ['ALL'],
+        CapAdd: ['NET_ADMIN'],
+        SecurityOpt: ['no-new-privileges'],
+        Sysctls: { 'net.ipv4.ip_forward': '1', ...noIpv6 },
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=8m' },
+        Memory: 192 * 2 ** 20,
+        MemorySwap: 192 * 2 ** 20,
+        PidsLimit: 64,
+        LogConfig: { Type: 'none', Config: {} },
+      },
+      NetworkingConfig: { EndpointsConfig: { [this.networks[0]!]: { IPAMConfig: { IPv4Address: ifaces[0]!.from } } } },
+    });
+    this.containers.add(router);
+    this.router = router;
+    await Promise.all(
+      this.subnets.peers.map((_, i) =>
+        this.d.getNetwork(this.networks[i + 1]!).connect({ Container: router.id, EndpointConfig: { IPAMConfig: { IPv4Address: ifaces[i + 1]!.from } } }),
+      ),
+    );
+    const stream = (await router.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+    this.routerStream = stream;
+    stream.on('error', () => {});
+    const out = new PassThrough({ encoding: 'utf8' });
+    let errText = '';
+    const demux = new FrameDemuxer((s, data) => {
+      if (s === 'stdout') out.write(data);
+      else if (errText.length < 4000) errText += data.toString();
+    });
+    stream.on('data', (b: Buffer) => demux.push(b));
+    let readyResolve: (t: number) => void;
+    const ready = new Promise<number>((r) => (readyResolve = r));
+    let fatal = '';
+    createInterface({ input: out }).on('line', (line) => {
+      if (process.env.NETPROG_DOCKER_DEBUG === 'router') debug(`[router] ${line}`);
+      const sp = line.indexOf(' ');
+      const kind = line.slice(0, sp);
+      if (kind === 'T') {
+        const sp2 = line.indexOf(' ', sp + 1);
+        this.lineTime = Number(line.slice(sp + 1, sp2)) + this.driver.clockOffset;
+        this.trace.line(line.slice(sp2 + 1));
+      } else if (kind === 'R') {
+        const r = JSON.parse(line.slice(sp + 1)) as { id: number; code: number; stdout: string; stderr: string };
+        this.replies.get(r.id)?.(r);
+        this.replies.delete(r.id);
+      } else if (kind === 'READY') readyResolve(Number(line.slice(sp + 1)));
+      else if (kind === 'E') fatal = line.slice(sp + 1);
+    });
+    this.routerDied = new Promise<string>((resolve) => {
+      const end = () => resolve(fatal || errText.trim() || 'the router container stopped');
+      stream.once('end', end);
+      stream.once('close', end);
+    });
+    const tStart = nowMs();
+    await this.client.container.start(router);
+    const sent = nowMs();
+    debug(`${this.id}: router created in ${(tStart - this.createdAt).toFixed(0)} ms, started in ${(sent - tStart).toFixed(0)} ms`);
+    const result = await Promise.race([
+      ready,
+      this.routerDied.then((why) => {
+        throw new Error(`the router did not start: ${why}`);
+      }),
+      sleep(20_000).then(() => {
+        throw new Error('the router did not become ready within 20 s');
+      }),
+    ]);
+    debug(`${this.id}: router ready ${(nowMs() - sent).toFixed(0)} ms after start`);
+    this.driver.learnClock(result, sent);
+  }
+
+  private async nft(args: string[], input = ''): Promise<string> {
+    const id = this.nextCommand++;
+    const reply = new Promise<{ code: number; stdout: string; stderr: string }>((r) => this.replies.set(id, r));
+    this.routerStream!.write(JSON.stringify({ id, args, input: input || undefined }) + '\n');
+    const r = await Promise.race([
+      reply,
+      this.routerDied!.then((why) => {
+        throw new Error(`the router is gone: ${why}`);
+      }),
+    ]);
+    if (r.code !== 0) throw new Error(`nft ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  async addFault(fault: Fault): Promise<void> {
+    const rule = faultRule(fault);
+    const nat = natRule(fault);
+    const chain = rule ? 'faults' : 'nat';
+    await this.nft(['-f', '-'], `add rule inet ${table} ${chain} ${(rule ?? nat)!}\n`);
+  }
+
+  async removeFault(id: string): Promise<void> {
+    const handles = ruleHandles(await this.nft(['-a', '-j', 'list', 'table', 'inet', table]));
+    const h = handles[id];
+    if (!h) throw new Error(`no fault ${id} in this lab`);
+    await this.nft(['delete', 'rule', 'inet', table, h.chain, 'handle', String(h.handle)]);
+  }
+
+  async counters(): Promise<Record<string, Counter>> {
+    return parseCounters(await this.nft(['-j', 'list', 'table', 'inet', table]));
+  }
+
+  wire(): WireEvent[] {
+    return this.trace.events;
+  }
+
+  async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {
+    if (!this.hosts.has(`peer:${host}`)) throw new Error(`lab has no peer host ${JSON.stringify(host)} (peers: ${this.spec.peers.join(', ')})`);
+    const proc = await this.startProgram(`peer:${host}`, `peer ${host}`, program, {
+      User: '0:0',
+      Env: [`PATH=${basePath}`, 'LANG=C.UTF-8', 'HOME=/root'],
+      hostConfig: { Memory: peerMemoryMb * 2 ** 20, MemorySwap: peerMemoryMb * 2 ** 20, PidsLimit: 256 },
+      node: [],
+    });
+    return proc;
+  }
+
+  async startLearner(program: ProgramSpec, limitsIn: Partial<Limits> = {}): Promise<LabProcess> {
+    const limits = { ...defaultLimits, ...limitsIn };
+    const heapMb = Math.max(32, Math.floor(limits.memoryMb * 0.75));
+    const bytes = limits.memoryMb * 2 ** 20;
+    const proc = await this.startProgram('learner', 'learner', program, {
+      User: learnerUser,
+      Env: [`PATH=${basePath}`, 'LANG=C.UTF-8', 'HOME=/nonexistent'],
+      hostConfig: {
+        CapDrop: ['ALL'],
+        ReadonlyRootfs: true,
+        Memory: bytes,
+        MemorySwap: bytes,
+        // docker-init is one more process in the container.
+        PidsLimit: limits.pids + 1,
+        // The quota is enforced every 10 ms, not every 100 ms (Docker's
+        // default period): a program over it stalls for a few ms, not for a
+        // tenth of a second in the middle of what is being timed.
+        CpuPeriod: cpuPeriodUs,
+        CpuQuota: Math.round(learnerCpus * cpuPeriodUs),
+      },
+      node: [`--max-old-space-size=${heapMb}`],
+    });
+    const wall = setTimeout(() => void proc.kill(), limits.wallMs);
+    void proc.exited.then(() => clearTimeout(wall));
+    return proc;
+  }
+
+  /** Starts a program, tracked so that closing waits for a start under way rather than leaving its container behind. */
+  private startProgram(
+    hostKey: string,
+    name: string,
+    program: ProgramSpec,
+    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[] },
+  ): Promise<LabProcess> {
+    if (this.closing) return Promise.reject(new Error('the lab is closed'));
+    const p = this.launch(hostKey, name, program, opts);
+    this.inflight.add(p);
+    void p.then(
+      () => this.inflight.delete(p),
+      () => this.inflight.delete(p),
+    );
+    return p;
+  }
+
+  private async launch(
+    hostKey: string,
+    name: string,
+    program: ProgramSpec,
+    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[] },
+  ): Promise<LabProcess> {
+    const host = this.hosts.get(hostKey)!;
+    const file = path.resolve(program.file);
+    const inside = `/lab/${path.basename(file)}`;
+    const env = { ...Object.fromEntries(opts.Env.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string])), ...program.env, LAB_EVENTS: 'stderr' };
+    const container = await this.client.container.create({
+      name: `${this.id}-${safeName(host.name)}-${this.programCount++}`,
+      Image: this.image,
+      Labels: labels(this.id, hostKey),
+      User: opts.User,
+      WorkingDir: '/',
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Cmd: ['node', '--enable-source-maps', ...opts.node, '--import', exitHook, inside, ...(program.args ?? [])],
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      HostConfig: {
+        Init: true,
+        SecurityOpt: ['no-new-privileges'],
+        Binds: [`${file}:${inside}:ro`],
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=16m,mode=1777' },
+        LogConfig: { Type: 'none', Config: {} },
+        NetworkMode: `container:${host.container!.id}`,
+        ...opts.hostConfig,
+      },
+    });
+    this.containers.add(container);
+    const attach = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as Duplex;
+    const wait = container.wait({ condition: 'next-exit' });
+    wait.catch(() => {});
+    const startedAt = nowMs();
+    try {
+      await this.client.container.start(container);
+    } catch (err) {
+      attach.destroy();
+      await this.removeContainer(container);
+      throw err;
+    }
+    const handle = new ContainerProgram(container, attach, wait, startedAt, () => this.driver.clockOffset);
+    const proc = new LabProcess(name, handle, async (sig) => {
+      await ignoreGone(container.kill({ signal: sig }));
+    });
+    proc.memoryLimitHit = () => handle.oomKilled;
+    this.processes.add(proc);
+    void handle.done.then(() => {
+      const removal = this.removeContainer(container);
+      this.removals.add(removal);
+      void removal.finally(() => this.removals.delete(removal));
+    });
+    return proc;
+  }
+
+  private async removeContainer(c: Container): Promise<void> {
+    await ignoreGone(c.remove({ force: true, v: true })).catch(() => {});
+    this.containers.delete(c);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.teardown();
+    return this.closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  private async teardown(): Promise<void> {
+    // Whatever is being made is let finish (briefly), so that it is removed too.
+    await Promise.race([Promise.allSettled([this.settingUp, ...this.inflight]), sleep(15_000)]);
+    // Programs are stopped (their exits are evidence too) while the router and
+    // the hosts go, then whatever is left, then the networks.
+    this.routerStream?.destroy();
+    const programs = (async () => {
+      await Promise.race([Promise.all([...this.processes].map((p) => p.kill())), sleep(5000)]);
+      await Promise.all(this.removals);
+    })();
+    const infrastructure = [this.router, ...[...this.hosts.values()].map((h) => h.container)].filter((c): c is Container => !!c);
+    await Promise.all([programs, ...infrastructure.map((c) => this.removeContainer(c))]);
+    await Promise.all([...this.containers].map((c) => this.removeContainer(c)));
+    // Anything made but not yet known to us (an interrupted create) carries the lab's label.
+    const filters = { label: [`${label.lab}=${this.id}`] };
+    const left = await this.d.listContainers({ all: true, filters }).catch(() => []);
+    await Promise.all(left.map((c) => this.removeContainer(this.d.getContainer(c.Id))));
+    const nets = await this.d.listNetworks({ filters }).catch(() => []);
+    await Promise.all(nets.map((n) => removeNetwork(this.d, n.Id)));
+    for (const s of [this.subnets.learner, ...this.subnets.peers]) taken.delete(s);
+    openLabs.delete(this);
+  }
+}
+
+export class DockerDriver implements LabDriver {
+  readonly name = 'docker' as const;
+  /** Added to container times to make them this process's (non-zero only when the daemon runs on another kernel). */
+  clockOffset = 0;
+  private sameKernel: boolean | undefined;
+  private closed = false;
+
+  async status(): Promise<DriverStatus> {
+    const problems: string[] = [];
+    const notes: string[] = [];
+    let client;
+    try {
+      client = await runtime(4000);
+    } catch (err) {
+      problems.push(
+        `no Docker daemon answers (${(err as Error).message.split('\n')[0]}): install Docker — Debian/Ubuntu: ` +
+          '`sudo apt-get install docker.io` and start it (or run `sudo bash .ci/docker-setup.sh`), elsewhere Docker Desktop',
+      );
+      return { usable: false, problems, notes };
+    }
+    const rt = client.info.containerRuntime;
+    const modem = client.container.dockerode.modem as { socketPath?: string; protocol?: string; host?: string; port?: string | number };
+    const where = modem.socketPath ? `unix://${modem.socketPath}` : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port}`;
+    notes.push(`Docker ${rt.serverVersion ?? '?'} reachable at ${where} (${rt.operatingSystem}, ${rt.cpus} CPUs)`);
+    if (rt.operatingSystemType && rt.operatingSystemType !== 'linux') problems.push(`the daemon runs ${rt.operatingSystemType} containers; labs need Linux containers`);
+    const tag = imageTag();
+    if (await imageCached().catch(() => false)) notes.push(`lab image ${tag} is built (reused by every lab)`);
+    else {
+      const offline = offlineBlocker();
+      notes.push(
+        `lab image ${tag} is not built yet: the first lab builds it (from ${registryBase} if a registry answers, ` +
+          `else from Debian's packages${offline ? ` — which here fails: ${offline}` : ''}); \`node docker/build-image.mjs\` builds it now`,
+      );
+    }
+    notes.push(`learner containers: uid 10001, no capabilities, read-only root, ${learnerCpus} CPUs, memory and process limits, no route out of the lab`);
+    return { usable: problems.length === 0, problems, notes };
+  }
+
+  /** Learns whether containers share this process's clock, from the router's READY stamp. */
+  learnClock(routerNow: number, sentAt: number): void {
+    if (this.sameKernel) return;
+    const offset = (sentAt + nowMs()) / 2 - routerNow;
+    // Same kernel: the difference is the trip's latency, and the clocks are one.
+    this.clockOffset = Math.abs(offset) > 1000 ? offset : 0;
+  }
+
+  async create(spec: LabSpec): Promise<Lab> {
+    if (this.closed) throw new Error('the docker driver was closed (interrupted?)');
+    const image = await ensureImage();
+    const client = await runtime();
+    const d = client.container.dockerode;
+    if (this.sameKernel === undefined) {
+      const info = (await d.info()) as { KernelVersion?: string };
+      this.sameKernel = info.KernelVersion === os.release();
+    }
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const subnets = await allocateSubnets(d, 1 + spec.peers.length);
+      if (this.closed) {
+        for (const sub of subnets) taken.delete(sub);
+        throw new Error('the docker driver was closed (interrupted?)');
+      }
+      const lab = new DockerLab(`${namePrefix}${process.pid}-${labCounter++}`, spec, client, image, subnets, this);
+      openLabs.add(lab);
+      try {
+        lab.settingUp = lab.setup();
+        await lab.settingUp;
+        return lab;
+      } catch (err) {
+        await lab.close();
+        lastErr = err;
+        // Another grader took one of the subnets between our look and our create: pick again.
+        if (!/overlap|address already in use|Pool/i.test(String((err as Error).message))) break;
+      }
+    }
+    throw new Error(`could not build the lab: ${(lastErr as Error).message ?? lastErr}`);
+  }
+
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...openLabs].map((l) => l.close()));
+  }
+
+  async reapStale(): Promise<void> {
+    let d: Dockerode;
+    try {
+      d = await dockerode();
+    } catch {
+      return;
+    }
+    const filters = { label: [label.owner] };
+    const containers = await d.listContainers({ all: true, filters });
+    await Promise.all(
+      containers.filter((c) => isStale(c.Labels)).map((c) => ignoreGone(d.getContainer(c.Id).remove({ force: true, v: true })).catch(() => {})),
+    );
+    const networks = await d.listNetworks({ filters });
+    await Promise.all(networks.filter((n) => isStale(n.Labels)).map((n) => removeNetwork(d, n.Id)));
+  }
+}
+
+/** Removes a network, waiting out endpoints the daemon has not quite let go of yet. */
+async function removeNetwork(d: Dockerode, id: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await ignoreGone(d.getNetwork(id).remove());
+      return;
+    } catch (err) {
+      debug(`network ${id}: ${(err as Error).message}`);
+      if (i >= 20) return;
+      await sleep(50 * (i + 1));
+    }
+  }
+}
+
+/** Picks `count` free /24s from the pool, avoiding every network the daemon has. */
+async function allocateSubnets(d: Dockerode, count: number): Promise<string[]> {
+  const used = new Set(taken);
+  for (const n of await d.listNetworks()) {
+    for (const c of n.IPAM?.Config ?? []) {
+      const m = /^(\d+\.\d+\.\d+)\.\d+\/(\d+)$/.exec(c.Subnet ?? '');
+      if (m && Number(m[2]) >= 24) used.add(m[1]!);
+      else if (m && m[1]!.startsWith(`${pool}.`)) {
+        // A wider network over our pool: treat the whole pool as taken by it.
+        for (let i = 0; i < 256; i++) used.add(`${pool}.${i}`);
+      }
+    }
+  }
+  const out: string[] = [];
+  const start = Math.floor(Math.random() * 256);
+  for (let i = 0; i < 256 && out.length < count; i++) {
+    const s = `${pool}.${(start + i) % 256}`;
+    if (!used.has(s)) out.push(s);
+  }
+  if (out.length < count) throw new Error(`no free subnet left in ${pool}.0.0/16 (set NETPROG_DOCKER_POOL to another /16)`);
+  for (const s of out) taken.add(s);
+  return out;
+}
