@@ -179,8 +179,7 @@ for (const name of drivers) {
     t.equal(exit?.signal, 'SIGKILL', `killed (${exit?.signal ?? exit?.code})`);
     // Known gap (reported): under cgroup v1 harness/sandbox.ts reads memory.failcnt,
     // which some kernels leave at 0 after an OOM kill; memory.oom_control's oom_kill counts it.
-    const todo = name === 'netns' && !mem.memoryLimitHit() ? 'netns: memory.failcnt stayed 0; oom_kill in memory.oom_control is the reliable count' : false;
-    t.ok(mem.memoryLimitHit(), 'the driver knows the memory limit did it', { todo });
+    t.ok(mem.memoryLimitHit(), 'the driver knows the memory limit did it');
     const procs = await lab.startLearner({ file: program, args: [JSON.stringify({ try: 'processes' })] }, { pids: 32 });
     const spawned = await procs.waitFor('spawned', 20_000);
     t.ok(spawned, procs.stderr);
