@@ -1,5 +1,542 @@
-// Placeholder: being written. Replace with the exercise definition (see connect-timeout).
-import type { ExerciseDef } from '../../types.ts';
+/**
+ * retry-backoff (Part 10, "Retries done right"): retryWithBackoff with
+ * capped exponential backoff and jitter. Many clients start at once against
+ * a failing `fn`; the waits between their calls are judged per attempt
+ * number, pooled over clients and trials, so every standard jitter passes
+ * (full, equal, decorrelated, multiplicative [d, 2d], additive up to +30%).
+ * A last scenario retries real connections that the router refuses a few
+ * times, and reads the attempts from the SYNs on the wire.
+ */
+import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
+import { synsFrom } from '../../../harness/wire.ts';
+import type { Fault } from '../../../harness/faults.ts';
+import { nowMs, sleep } from '../../../harness/clock.ts';
+import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
+import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { CaseConfig, RunnerConfig } from './runner.ts';
+import {
+  capOk,
+  finalLagMs,
+  growthOk,
+  measureCap,
+  measureGrowth,
+  measureSpread,
+  measureWire,
+  median,
+  minLevel,
+  mediansByStep,
+  msList,
+  nominal,
+  settleLags,
+  spreadOk,
+  wireOk,
+  type ClientRecord,
+} from './stats.ts';
 
-const exercise: ExerciseDef = { id: 'retry-backoff', title: 'retry-backoff (in progress)', part: '', kind: 'module', peers: {}, scenarios: [], checks: [] };
+const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
+const peerFile = new URL('../../../harness/peers/retry-ports.ts', import.meta.url).pathname;
+
+// ── What the scenarios ask of retryWithBackoff ──────────────────────────────
+
+/** Growth and spread: base small, cap out of the way until the 6th wait (25·2^5 = 800). */
+export const stormCase: CaseConfig = { id: 'storm', clients: 24, opts: { maxAttempts: 7, baseDelayMs: 25, maxDelayMs: 800 } };
+/** The cap: waits 5 and 6 would be 800 and 1600 ms uncapped. */
+export const cappedCase: CaseConfig = { id: 'capped', clients: 16, opts: { maxAttempts: 7, baseDelayMs: 50, maxDelayMs: 200 } };
+export const recoversCase: CaseConfig = {
+  id: 'recovers',
+  clients: 4,
+  opts: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 80 },
+  succeedFrom: 3,
+};
+export const shouldRetryCase: CaseConfig = {
+  id: 'should-retry',
+  clients: 4,
+  opts: { maxAttempts: 6, baseDelayMs: 20, maxDelayMs: 80 },
+  fatalCall: 3,
+};
+export const wirePorts = [7101, 7102, 7103, 7104, 7105, 7106, 7107, 7108];
+/** The router refuses this many connection attempts per port, then lets them through. */
+export const wireRefusals = 4;
+export const wireOpts = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 800 };
+
+// ── Evidence ────────────────────────────────────────────────────────────────
+
+export interface RunEvidence {
+  clients: ClientRecord[];
+  /** Why the run told us nothing or less than it should (missing export, crash, …); null when it ran through. */
+  problem: string | null;
+}
+
+export interface WireEvidence extends RunEvidence {
+  ports: number[];
+  refusals: number;
+  /** SYN times on the router, per client (= per port). */
+  syns: number[][];
+  /** Connections the peer accepted, per port. */
+  accepts: number[];
+}
+
+function describeProblem(proc: LabProcess, exit: ExitInfo): string | null {
+  const ev = (type: string): AgentEvent | undefined => proc.events.find((e) => e.type === type);
+  if (ev('missing-export')) return 'the module does not export a function named retryWithBackoff';
+  const crash = ev('crash');
+  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
+  if (ev('done')) return null;
+  if (exit.killedByHarness) return 'the process did not finish in time and was stopped';
+  if (proc.memoryLimitHit()) return 'the process ran out of memory';
+  return `the process exited with code ${exit.code ?? exit.signal}${firstErrorLine(proc.stderr)}`;
+}
+
+async function runLearner(ctx: ScenarioContext, cfg: RunnerConfig): Promise<RunEvidence> {
+  const proc = await ctx.lab.startLearner({ file: ctx.programs.learner, args: [JSON.stringify(cfg)] }, { wallMs: cfg.limitMs + 5000 });
+  // Every record comes before 'done'; then we tell the runner it may exit.
+  if (await proc.waitFor('done', cfg.limitMs + 4000)) proc.send({ cmd: 'exit' });
+  const exit = (await proc.waitExit(3000)) ?? (await proc.kill());
+  return { clients: proc.eventsOf('client').map((e) => e.record as ClientRecord), problem: describeProblem(proc, exit) };
+}
+
+async function runWire(ctx: ScenarioContext): Promise<WireEvidence> {
+  const { lab, programs } = ctx;
+  const peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ ports: wirePorts })] });
+  if (!(await peer.waitFor('listening', 5000))) throw new Error(`the retry-ports peer did not start: ${peer.stderr}`);
+  const cfg: RunnerConfig = {
+    cases: [{ id: 'wire', clients: wirePorts.length, opts: wireOpts, connect: { host: lab.addresses.peers.server!, ports: wirePorts } }],
+    limitMs: 8000,
+    watchMs: 300,
+  };
+  const run = await runLearner(ctx, cfg);
+  const synsOf = (port: number): number[] => synsFrom(lab.wire(), lab.addresses.learner, port).map((s) => s.t);
+  // The router's trace and the peer's events can lag behind on a loaded machine: give them time to
+  // show every attempt the runner made and every connection that got through.
+  const caughtUp = (): boolean =>
+    run.clients.every((c) => {
+      const port = wirePorts[c.client]!;
+      const accepted = c.result.kind !== 'resolved' || peer.eventsOf('accept').some((a) => a.port === port);
+      return accepted && synsOf(port).length >= c.calls.length;
+    });
+  for (const until = nowMs() + 3000; !caughtUp() && nowMs() < until; ) await sleep(50);
+  return {
+    ...run,
+    ports: wirePorts,
+    refusals: wireRefusals,
+    syns: wirePorts.map(synsOf),
+    accepts: wirePorts.map((p) => peer.eventsOf('accept').filter((a) => a.port === p).length),
+  };
+}
+
+const refuseFirst = (port: number, i: number): Fault => ({
+  id: `refuse-${i}`,
+  kind: 'reject-tcp-reset',
+  match: { proto: 'tcp', port, synOnly: true, firstPackets: wireRefusals },
+});
+
+const scenarios: Scenario<RunEvidence>[] = [
+  {
+    id: 'storm',
+    title: '40 clients, every call fails',
+    lab: { peers: [] },
+    trials: 3,
+    // The slowest client waits about the sum of the nominal delays (25+50+…+800), more with jitter.
+    inherentWaitMs: 2000,
+    deadlineMs: 20_000,
+    run: (ctx) => runLearner(ctx, { cases: [stormCase, cappedCase], limitMs: 9000, watchMs: 0 }),
+  },
+  {
+    id: 'outcomes',
+    title: 'a call that succeeds on the 3rd try; an error shouldRetry refuses',
+    lab: { peers: [] },
+    inherentWaitMs: 500,
+    deadlineMs: 15_000,
+    run: (ctx) => runLearner(ctx, { cases: [recoversCase, shouldRetryCase], limitMs: 5000, watchMs: 300 }),
+  },
+  {
+    id: 'wire',
+    title: 'real connections, the first 4 refused with a TCP reset',
+    lab: { peers: ['server'], faults: wirePorts.map(refuseFirst) },
+    trials: 2,
+    // 100 + 200 + 400 + 800 ms nominal before the 5th attempt.
+    inherentWaitMs: 1500,
+    deadlineMs: 30_000,
+    run: runWire,
+  },
+];
+
+// ── Reading the evidence ────────────────────────────────────────────────────
+
+function runs<E extends RunEvidence>(e: EvidenceSet, scenario: string): E[] {
+  return (e[scenario] ?? []) as E[];
+}
+
+function clientsOf(e: EvidenceSet, scenario: string, caseId: string): ClientRecord[] {
+  return runs(e, scenario).flatMap((r) => r.clients.filter((c) => c.case === caseId));
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+}
+
+/** What one retryWithBackoff call did, in a phrase. */
+export function outcome(c: ClientRecord): string {
+  const r = c.result;
+  if (r.kind === 'threw') return `retryWithBackoff threw instead of returning a promise (${errorSummary(r.error)})`;
+  const calls = c.calls.length === 0 ? 'fn was never called' : `fn was called ${times(c.calls.length)}`;
+  if (r.kind === 'pending') return `${calls} and the promise had not settled when we stopped waiting`;
+  if (r.kind === 'resolved') return `${calls} and the promise resolved${r.fromCall ? ` with the value of call ${r.fromCall}` : ' (not with a value fn returned)'}`;
+  return `${calls} and the promise rejected with ${errorSummary(r.error)}${r.fromCall ? ` — the error of call ${r.fromCall}` : ''}`;
+}
+
+/** When a run of the scenario recorded no clients (a missing export, a process that never finished), why. */
+function nothingRan(e: EvidenceSet, scenario: string): string | null {
+  const empty = runs(e, scenario).find((r) => r.clients.length === 0);
+  if (!empty) return null;
+  return empty.problem ?? 'the runner recorded no calls';
+}
+
+const pass = (message: string): Verdict => ({ pass: true, message });
+const fail = (message: string): Verdict => ({ pass: false, message });
+
+/** The first client that fails `ok`, with how many of how many failed. */
+function firstBad(clients: ClientRecord[], ok: (c: ClientRecord) => boolean): { bad: ClientRecord; count: number } | null {
+  const bad = clients.filter((c) => !ok(c));
+  return bad.length ? { bad: bad[0]!, count: bad.length } : null;
+}
+
+const ofAll = (count: number, total: number): string => (count === total ? `all ${total} clients` : `${count} of ${total} clients`);
+
+// ── Checks ──────────────────────────────────────────────────────────────────
+
+const checks: Check[] = [
+  {
+    id: 'returns-first-success',
+    category: 'correctness',
+    title: 'returns the value of the first call that succeeds, and calls fn no more',
+    points: 2,
+    needs: ['outcomes'],
+    judge(e) {
+      const none = nothingRan(e, 'outcomes');
+      if (none) return fail(`${none}.`);
+      const clients = clientsOf(e, 'outcomes', recoversCase.id);
+      const n = recoversCase.succeedFrom!;
+      const b = firstBad(clients, (c) => c.result.kind === 'resolved' && c.result.fromCall === n && c.calls.length === n);
+      if (!b) return pass(`fn failed twice, succeeded on call ${n}: the promise resolved with that value and fn was not called again`);
+      const { bad } = b;
+      const head = `fn failed on calls 1 and 2 and succeeded from call ${n} on (maxAttempts ${recoversCase.opts.maxAttempts}); in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      if (bad.calls.length > n) {
+        return fail(`${head} Once a call succeeds the job is done: return its result at once instead of calling fn again.`);
+      }
+      if (bad.result.kind === 'resolved') return fail(`${head} Resolve with exactly what the successful call returned.`);
+      return fail(`${head} Retry failed calls until one succeeds (or the attempts run out), then return its result.`);
+    },
+  },
+  {
+    id: 'calls-max-attempts',
+    category: 'correctness',
+    title: 'when every call fails, calls fn exactly maxAttempts times',
+    points: 2,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
+      const max = stormCase.opts.maxAttempts;
+      const b = firstBad(clients, (c) => c.calls.length === max && c.result.kind !== 'pending');
+      if (!b) return pass(`every client called fn exactly ${max} times, then gave up`);
+      const { bad } = b;
+      const head = `every call failed and maxAttempts was ${max}; in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      if (bad.calls.length > max) {
+        return fail(`${head} maxAttempts counts every call of fn, the first one included: ${max} attempts are 1 call plus ${max - 1} retries.`);
+      }
+      if (bad.result.kind === 'pending') return fail(`${head} Stop after maxAttempts calls and throw.`);
+      return fail(`${head} Keep retrying until fn has been called maxAttempts times (attempts 1 to ${max}).`);
+    },
+  },
+  {
+    id: 'rethrows-last-error',
+    category: 'error-handling',
+    title: 'when every call fails, rejects with the error of the last call',
+    points: 2,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
+      const b = firstBad(clients, (c) => c.calls.length > 0 && c.result.kind === 'rejected' && c.result.fromCall === c.calls.length);
+      if (!b) return pass('every client rejected with the very error object its last call threw');
+      const { bad } = b;
+      const head = `with every call failing, in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      if (bad.calls.length === 0) return fail(`${head} Call fn, and when the attempts run out, throw the error of the last call.`);
+      if (bad.result.kind === 'resolved') {
+        return fail(`${head} A caller cannot tell that from success: when the attempts run out, throw the last error.`);
+      }
+      if (bad.result.kind === 'rejected' && bad.result.fromCall === null) {
+        return fail(
+          `${head} That is not an error fn threw: rethrow the last error object itself, so callers can still read its code (ECONNRESET, ETIMEDOUT, …).`,
+        );
+      }
+      if (bad.result.kind === 'rejected') {
+        return fail(`${head} Rethrow the error of the last attempt (call ${bad.calls.length}): it is the freshest news about the service.`);
+      }
+      return fail(`${head} When the attempts run out, throw the last error.`);
+    },
+  },
+  {
+    id: 'respects-should-retry',
+    category: 'error-handling',
+    title: 'stops at once and rethrows when shouldRetry says no',
+    points: 2,
+    needs: ['outcomes'],
+    judge(e) {
+      const none = nothingRan(e, 'outcomes');
+      if (none) return fail(`${none}.`);
+      const clients = clientsOf(e, 'outcomes', shouldRetryCase.id);
+      const n = shouldRetryCase.fatalCall!;
+      const b = firstBad(clients, (c) => c.calls.length === n && c.result.kind === 'rejected' && c.result.fromCall === n);
+      const head = (bad: ClientRecord, count: number) =>
+        `shouldRetry said yes to the errors of calls 1 and 2 and no to the error of call ${n} (EACCES); in ${ofAll(count, clients.length)}, ${outcome(bad)}.`;
+      if (b) {
+        const { bad, count } = b;
+        if (bad.calls.length > n) {
+          return fail(`${head(bad, count)} When shouldRetry returns false, throw that error at once: more attempts cannot help.`);
+        }
+        if (bad.calls.length < n && bad.calls.length > 0) return fail(`${head(bad, count)} Retry while shouldRetry says yes.`);
+        return fail(`${head(bad, count)} Ask shouldRetry(err, attempt) after each failure; when it says no, throw that error.`);
+      }
+      const lag = median(settleLags(clients));
+      if (lag > finalLagMs) {
+        return fail(
+          `shouldRetry said no to the error of call ${n}, and the promise rejected ${ms(lag)} later (median): ask shouldRetry before sleeping, and throw at once when it says no.`,
+        );
+      }
+      return pass(`stopped after call ${n} and rejected with its error ${lag < 1 ? 'under 1 ms' : ms(lag)} later (median)`);
+    },
+  },
+  {
+    id: 'should-retry-attempt-numbers',
+    category: 'error-handling',
+    title: 'shouldRetry gets each error with its attempt number, counted from 1',
+    points: 1,
+    needs: ['outcomes'],
+    judge(e) {
+      const none = nothingRan(e, 'outcomes');
+      if (none) return fail(`${none}.`);
+      const clients = clientsOf(e, 'outcomes', shouldRetryCase.id);
+      const n = shouldRetryCase.fatalCall!;
+      const describe = (c: ClientRecord): string =>
+        c.asked.map((a) => `(${a.fromCall ? `error of call ${a.fromCall}` : 'an error fn did not throw'}, ${JSON.stringify(a.attempt)})`).join(', ');
+      for (const c of clients) {
+        if (c.asked.length === 0) {
+          return fail(`shouldRetry was never called (${outcome(c)}). Call shouldRetry(err, attempt) after every failed attempt.`);
+        }
+        const wrong = c.asked.find((a) => a.fromCall === null || a.attempt !== a.fromCall);
+        if (wrong) {
+          const offByOne = c.asked.every((a) => typeof a.attempt === 'number' && a.fromCall !== null && a.attempt === a.fromCall - 1);
+          return fail(
+            `shouldRetry was called as ${describe(c)}. ` +
+              (offByOne
+                ? 'Attempt numbers start at 1: the first call of fn is attempt 1, so shouldRetry(err, 1) judges its error.'
+                : 'Pass the error of the attempt that just failed, and that attempt’s number (counted from 1).'),
+          );
+        }
+        const seen = new Set(c.asked.map((a) => a.attempt));
+        const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !seen.has(k));
+        if (missing.length) {
+          return fail(`shouldRetry was called as ${describe(c)}, never for attempt ${missing.join(', ')}: ask it after every failed attempt.`);
+        }
+      }
+      return pass(`shouldRetry was called as ${clients[0] ? describe(clients[0]) : '—'}`);
+    },
+  },
+  {
+    id: 'no-wait-after-final',
+    category: 'backoff',
+    title: 'does not sleep after the final failed attempt',
+    points: 1,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
+      const lags = settleLags(clients);
+      if (lags.length === 0) return fail(`no client got as far as settling after a failed call: ${outcome(clients[0]!)}.`);
+      const lag = median(lags);
+      if (lag > finalLagMs) {
+        return fail(
+          `after the last attempt failed, the promise took ${ms(lag)} (median over ${lags.length} clients) to reject: ` +
+            'a wait after the final attempt only delays the bad news. Throw as soon as the last attempt fails.',
+        );
+      }
+      return pass(`rejected ${lag < 1 ? 'under 1 ms' : ms(lag)} after the last failure (median over ${lags.length} clients)`);
+    },
+  },
+  {
+    id: 'delays-grow-exponentially',
+    category: 'backoff',
+    title: 'the waits double from baseDelayMs with every failed attempt',
+    points: 2,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const clients = clientsOf(e, 'storm', stormCase.id);
+      const { opts } = stormCase;
+      const last = opts.maxAttempts - 1;
+      const g = measureGrowth(
+        runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === stormCase.id)),
+        opts,
+      );
+      if (g.reached < clients.length / 2) {
+        return fail(`too few clients retried ${last} times to see the waits grow: ${outcome(clients[0]!)}.`);
+      }
+      const shape = `median waits after attempts 1 to ${last}: ${msList(g.medians)}`;
+      if (growthOk(g)) return pass(shape);
+      if (g.typical < 2) {
+        return fail(
+          `the attempts followed each other with no wait at all (median ${ms(g.typical)} between attempts): a retry storm. ` +
+            'Sleep between attempts — and await the sleep.',
+        );
+      }
+      if (g.late < g.envelope) {
+        return fail(
+          `the waits grew too slowly (${shape}). Doubling from baseDelayMs ${opts.baseDelayMs} ms reaches ${nominal(opts, last)} ms ` +
+            `by the wait before attempt ${last + 1}, yet 90% of clients waited under ${ms(g.late)} there. ` +
+            'Grow the delay exponentially: baseDelayMs × 2^(attempt − 1), capped at maxDelayMs.',
+        );
+      }
+      return fail(
+        `the waits did not grow (${shape}): the wait before attempt ${last + 1} is barely longer than the first. ` +
+          'Start from baseDelayMs and double the delay after every failed attempt.',
+      );
+    },
+  },
+  {
+    id: 'delays-capped',
+    category: 'backoff',
+    title: 'the waits stop growing at maxDelayMs',
+    points: 2,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const clients = clientsOf(e, 'storm', cappedCase.id);
+      const { opts } = cappedCase;
+      const cap = measureCap(clients, opts);
+      const lastStep = cap.steps[cap.steps.length - 1]!;
+      if (!cap.enough) return fail(`too few clients retried ${lastStep} times to see the cap: ${outcome(clients[0]!)}.`);
+      const shape = `median waits after attempts 1 to ${lastStep}: ${msList(mediansByStep(clients, lastStep))}`;
+      if (!capOk(cap)) {
+        return fail(
+          `with baseDelayMs ${opts.baseDelayMs} and maxDelayMs ${opts.maxDelayMs}, the ${shape}: the delay kept doubling past the cap. ` +
+            'Clamp it: Math.min(maxDelayMs, baseDelayMs × 2^(attempt − 1)) — a long outage must not make clients wait for ever.',
+        );
+      }
+      return pass(`maxDelayMs ${opts.maxDelayMs}: ${shape}`);
+    },
+  },
+  {
+    id: 'delays-jittered',
+    category: 'backoff',
+    title: 'the waits are randomised, so clients that failed together do not retry together',
+    points: 2,
+    needs: ['storm'],
+    judge(e) {
+      const none = nothingRan(e, 'storm');
+      if (none) return fail(`${none}.`);
+      const trials = runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === stormCase.id));
+      const sp = measureSpread(trials, stormCase.opts);
+      const example = sp.example;
+      if (!example) {
+        const clients = clientsOf(e, 'storm', stormCase.id);
+        return fail(`too few clients retried 5 times to see how their waits spread: ${outcome(clients[0]!)}.`);
+      }
+      const sorted = [...example.waits].sort((a, b) => a - b);
+      const mid = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
+      const middle = `${ms(mid[0]!)} to ${ms(mid[mid.length - 1]!)}`;
+      if (!spreadOk(sp) && sp.level < minLevel) {
+        return fail(
+          `before attempt ${example.k + 1} the clients waited ${middle} (middle half): there is no wait to randomise. ` +
+            'Sleep a random part of the backoff delay between attempts — and await the sleep.',
+        );
+      }
+      if (!spreadOk(sp)) {
+        return fail(
+          `${stormCase.clients} clients that failed at the same moment retried in lockstep: before attempt ${example.k + 1}, ` +
+            `the middle half of them waited ${middle}. Every client hits the recovering service at the same instant — ` +
+            'randomise each delay (jitter), e.g. a random wait between 0 and the backoff delay.',
+        );
+      }
+      return pass(`before attempt ${example.k + 1}, the middle half of ${example.waits.length} clients waited ${middle}`);
+    },
+  },
+  {
+    id: 'recovers-real-peer',
+    category: 'correctness',
+    title: 'real connections: retries through refusals and returns the connection that got through',
+    points: 2,
+    needs: ['wire'],
+    judge(e) {
+      const none = nothingRan(e, 'wire');
+      if (none) return fail(`${none}.`);
+      const K = wireRefusals;
+      for (const run of runs<WireEvidence>(e, 'wire')) {
+        for (const c of run.clients) {
+          const port = run.ports[c.client]!;
+          const syns = run.syns[c.client]!.length;
+          const accepts = run.accepts[c.client]!;
+          const head = `the router refused the first ${K} connections to port ${port} with a TCP reset, then let them through; ${outcome(c)}`;
+          if (c.result.kind !== 'resolved' || c.result.fromCall !== c.calls.length || c.calls.length !== K + 1) {
+            if (c.calls.length > K + 1 && accepts > 0) {
+              return fail(`${head}, and the peer accepted ${accepts} connection(s). Stop retrying once fn succeeds, and return what it returned.`);
+            }
+            return fail(`${head}. Retry refused connections (ECONNREFUSED) with backoff until one gets through, and return it.`);
+          }
+          // The router's trace may miss a packet now and then, never invent one: more SYNs than calls
+          // would be connections nobody asked for; fewer is the trace's loss, not the learner's.
+          if (accepts !== 1 || syns > K + 1) {
+            return fail(`${head}, but the router saw ${syns} SYN(s) and the peer accepted ${accepts} connection(s) (expected ${K + 1} and 1).`);
+          }
+        }
+      }
+      return pass(`every client got through on attempt ${K + 1}, after ${K} refusals: one connection accepted per port`);
+    },
+  },
+  {
+    id: 'spaced-on-the-wire',
+    category: 'backoff',
+    title: 'real connections: the attempts on the wire are spaced out, not a burst',
+    points: 1,
+    needs: ['wire'],
+    judge(e) {
+      const none = nothingRan(e, 'wire');
+      if (none) return fail(`${none}.`);
+      const all = runs<WireEvidence>(e, 'wire');
+      const w = measureWire(all, wireOpts, wireRefusals);
+      if (w.clients === 0) {
+        const c = all.flatMap((r) => r.clients)[0];
+        return fail(`no client made a second connection attempt${c ? ` (${outcome(c)})` : ''}.`);
+      }
+      if (!wireOk(w)) {
+        return fail(
+          `the router refused connections with a TCP reset, and each client tried again after waiting ${ms(w.waited)} in all ` +
+            `(mean over ${w.clients} clients, from each refusal to the next SYN): a burst against a service that is refusing. ` +
+            `With baseDelayMs ${wireOpts.baseDelayMs} the waits should add up to about ${ms(w.expected)} before jitter. ` +
+            'Wait between attempts — and await the wait.',
+        );
+      }
+      const source = w.fromWire === w.clients ? 'on the wire' : `on the wire (for ${w.clients - w.fromWire} clients the router's trace lagged; their calls were timed instead)`;
+      return pass(`waits added up to ${ms(w.waited)} per client (mean); SYN gaps ${source}, median per retry: ${msList(w.gaps)}`);
+    },
+  },
+];
+
+const exercise: ExerciseDef = {
+  id: 'retry-backoff',
+  title: 'Retry with exponential backoff and jitter',
+  part: 'Part 10 — Retries done right',
+  kind: 'module',
+  runner: runnerFile,
+  peers: { server: peerFile },
+  scenarios,
+  checks,
+};
+
 export default exercise;

@@ -1,0 +1,23 @@
+// mutant: the delay grows linearly (base × attempt) instead of doubling — a long outage is retried far too often
+// fails: delays-grow-exponentially
+export interface RetryOptions {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  shouldRetry?: (err: unknown, attempt: number) => boolean;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function retryWithBackoff<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const retryable = opts.shouldRetry ? opts.shouldRetry(err, attempt) : true;
+      if (!retryable || attempt >= opts.maxAttempts) throw err;
+      const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * attempt);
+      await pause(Math.random() * ceiling);
+    }
+  }
+}
