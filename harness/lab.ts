@@ -63,8 +63,17 @@ export interface Lab {
   removeFault(id: string): Promise<void>;
   /** Packet counters of every fault, by fault id. */
   counters(): Promise<Record<string, Counter>>;
-  /** TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router, in order. */
+  /**
+   * TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router, in
+   * order. `t` is when the harness read the router's report: under load that
+   * can lag the packet by a little, never lead it.
+   */
   wire(): WireEvent[];
+  /**
+   * Resolves once every packet that crossed the router before the call is in
+   * wire(): a probe is sent through the router's trace and waited for.
+   */
+  settleWire(): Promise<void>;
   /** Removes everything the lab created; safe to call twice. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;

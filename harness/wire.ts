@@ -56,12 +56,15 @@ export class TraceParser {
   ) {}
 
   line(text: string): void {
-    const m = /^trace id (\S+) \S+ \S+ \S+ (.*)$/.exec(text.trim());
+    const m = /^trace id (\S+) \S+ \S+ (\S+) (.*)$/.exec(text.trim());
     if (!m) return;
-    const [, id, rest] = m as unknown as [string, string, string];
+    const [, id, chain, rest] = m as unknown as [string, string, string, string];
     if (rest.startsWith('packet:')) {
-      // Each base chain the packet enters reports it again under the same id.
-      if (this.open.has(id)) return;
+      // Each base chain the packet enters reports it again under the same id;
+      // the trace chain comes first, so a packet there is always a new one
+      // (the kernel reuses trace ids: they are hashes of buffer addresses).
+      if (chain !== 'trace' && this.open.has(id)) return;
+      this.open.delete(id);
       const ev = parsePacket(rest, this.clock());
       if (!ev) return;
       this.open.set(id, ev);

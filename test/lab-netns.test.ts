@@ -49,6 +49,7 @@ t.test('each fault does what it says, and the router counts and traces it', asyn
   t.equal(r[7003], 'EHOSTUNREACH', 'ICMP host-unreachable');
   t.equal(r[7004], 'ECONNREFUSED', 'ICMP port-unreachable');
   t.equal(r[7000], 'connected', 'after its first two SYNs, firstPackets lets the third through');
+  await lab.settleWire();
   const c = await lab.counters();
   t.equal(c['reset']!.packets, 1);
   t.equal(c['first-two']!.packets, 2);

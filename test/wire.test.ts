@@ -38,3 +38,15 @@ t.test('lines that are not traces are ignored', async (t) => {
   p.line('trace id cc inet lab probe packet: oif "eth-l" ip saddr 10.77.0.1 ip daddr 10.77.0.2 ip protocol udp udp sport 1 udp dport 9');
   t.equal(p.events.length, 0);
 });
+
+t.test('a reused trace id starts a new event when the packet enters the trace chain', async (t) => {
+  const p = new TraceParser(() => 0);
+  p.line(syn('dd', 40010));
+  p.line('trace id dd inet lab faults policy accept ');
+  p.line(syn('dd', 40011));
+  t.equal(p.events.length, 2);
+  t.same(
+    p.events.map((e) => e.sport),
+    [40010, 40011],
+  );
+});

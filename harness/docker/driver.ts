@@ -376,7 +376,8 @@ class DockerLab implements Lab {
         const r = JSON.parse(line.slice(sp + 1)) as { id: number; code: number; stdout: string; stderr: string };
         this.replies.get(r.id)?.(r);
         this.replies.delete(r.id);
-      } else if (kind === 'READY') readyResolve(Number(line.slice(sp + 1)));
+      } else if (kind === 'S') this.settles.get(Number(line.slice(sp + 1)))?.();
+      else if (kind === 'READY') readyResolve(Number(line.slice(sp + 1)));
       else if (kind === 'E') fatal = line.slice(sp + 1);
     });
     this.routerDied = new Promise<string>((resolve) => {
@@ -399,6 +400,27 @@ class DockerLab implements Lab {
     ]);
     debug(`${this.id}: router ready ${(nowMs() - sent).toFixed(0)} ms after start`);
     this.driver.learnClock(result, sent);
+  }
+
+  /** Pending settle probes, by the IP length that tells them apart. */
+  private settles = new Map<number, () => void>();
+  private settleCount = 0;
+
+  async settleWire(): Promise<void> {
+    if (!this.routerStream || this.routerStream.destroyed) return;
+    const size = 1 + (this.settleCount++ % 1000);
+    const ipLength = 20 + 8 + size;
+    let seen = false;
+    const done = new Promise<void>((r) => this.settles.set(ipLength, () => ((seen = true), r())));
+    try {
+      for (let i = 0; i < 100 && !seen; i++) {
+        this.routerStream.write(JSON.stringify({ settle: size }) + '\n');
+        await Promise.race([done, sleep(50)]);
+      }
+      if (!seen) throw new Error('the router trace did not catch up within 5 s');
+    } finally {
+      this.settles.delete(ipLength);
+    }
   }
 
   private async nft(args: string[], input = ''): Promise<string> {

@@ -5,6 +5,8 @@
 //   stdout  READY <ms>              the trace monitor is known to listen
 //           T <ms> <nft trace line> every trace line, stamped on arrival here
 //           R <json>                the answer to one command
+//           S <ip length>           a settle probe of that size was traced
+//   stdin   {"settle":N}            send a probe with an N-byte payload
 //           E <message>             setup failed (the process then exits 1)
 //   stdin   {"id":1,"args":["-j","list","table","inet","lab"],"input":"…"}
 //           runs `nft ARGS` (with INPUT on its stdin) and answers R.
@@ -53,11 +55,16 @@ const monitor = spawn('stdbuf', ['-oL', 'nft', 'monitor', 'trace'], { stdio: ['i
 monitor.on('exit', (code) => fail(`nft monitor exited (${code})`));
 createInterface({ input: monitor.stdout }).on('line', (line) => {
   const t = now();
-  if (!ready && /udp dport 9\b/.test(line)) {
-    ready = true;
-    const r = spawnSync('nft', ['delete', 'chain', 'inet', cfg.table, 'probe'], { encoding: 'utf8' });
-    if (r.status !== 0) fail(`cannot remove the probe chain: ${r.stderr}`);
-    say(`READY ${now()}`);
+  if (/udp dport 9\b/.test(line)) {
+    // The probe chain stays: it traces only the router's own probes, which
+    // also serve to settle the wire (everything before a probe was reported).
+    if (!ready) {
+      ready = true;
+      say(`READY ${now()}`);
+    } else {
+      const len = /ip length (\d+)/.exec(line)?.[1];
+      if (len) say(`S ${len}`);
+    }
     return;
   }
   say(`T ${t} ${line}`);
@@ -83,6 +90,12 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   try {
     c = JSON.parse(line);
   } catch {
+    return;
+  }
+  if (typeof c.settle === 'number') {
+    const s = createSocket('udp4');
+    s.on('error', () => {});
+    s.send(Buffer.alloc(c.settle, 32), 9, cfg.probe, () => s.close());
     return;
   }
   const child = spawn('nft', c.args, { stdio: [c.input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });

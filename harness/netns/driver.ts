@@ -147,7 +147,11 @@ class NetnsLab implements Lab {
     let ready = false;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       // The readiness probe below is a UDP packet to port 9 from the router itself.
-      if (!ready && /udp dport 9\b/.test(line)) ready = true;
+      if (/udp dport 9\b/.test(line)) {
+        ready = true;
+        const len = /ip length (\d+)/.exec(line)?.[1];
+        if (len) this.settles.get(Number(len))?.();
+      }
       this.trace.line(line);
     });
     const listening = async (): Promise<void> => {
@@ -271,6 +275,28 @@ class NetnsLab implements Lab {
 
   wire(): WireEvent[] {
     return this.trace.events;
+  }
+
+  /** Pending settle probes, by the IP length that tells them apart. */
+  private settles = new Map<number, () => void>();
+  private settleCount = 0;
+
+  async settleWire(): Promise<void> {
+    if (this.closing) return;
+    // Each probe has a payload size of its own, so its trace line is known by its IP length.
+    const size = 1 + (this.settleCount++ % 1000);
+    const ipLength = 20 + 8 + size;
+    let seen = false;
+    const done = new Promise<void>((r) => this.settles.set(ipLength, () => ((seen = true), r())));
+    try {
+      for (let i = 0; i < 100 && !seen; i++) {
+        await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`printf '%${size}s' > /dev/udp/${this.addresses.learner}/9`}`;
+        await Promise.race([done, sleep(50)]);
+      }
+      if (!seen) throw new Error('the router trace did not catch up within 5 s');
+    } finally {
+      this.settles.delete(ipLength);
+    }
   }
 
   close(): Promise<void> {

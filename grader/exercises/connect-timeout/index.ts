@@ -47,6 +47,8 @@ async function call(ctx: ScenarioContext, port: number, connectMs: number, obser
     lingerMs = exit ? exit.t - done.t : null;
   }
   const exit = (await learner.waitExit(observeMs + 7000)) ?? (await learner.kill());
+  // Every SYN the socket sent is on the wire before we read it.
+  await lab.settleWire();
   return {
     connectMs,
     events: learner.events,

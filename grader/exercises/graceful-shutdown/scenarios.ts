@@ -101,6 +101,7 @@ async function finish(
     await sleep(20);
   }
   await sleep(30);
+  await ctx.lab.settleWire();
   return {
     ...base,
     client: [...client.events],

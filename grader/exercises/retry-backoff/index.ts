@@ -114,6 +114,7 @@ async function runWire(ctx: ScenarioContext): Promise<WireEvidence> {
       const accepted = c.result.kind !== 'resolved' || peer.eventsOf('accept').some((a) => a.port === port);
       return accepted && synsOf(port).length >= c.calls.length;
     });
+  await lab.settleWire();
   for (const until = nowMs() + 3000; !caughtUp() && nowMs() < until; ) await sleep(50);
   return {
     ...run,
