@@ -123,3 +123,46 @@ export function synsFrom(events: WireEvent[], src: string, dport?: number): Wire
       (dport === undefined || e.dport === dport),
   );
 }
+
+/**
+ * The settle barrier both drivers use: a UDP probe to port 9, sent by the
+ * router itself and traced by its probe chain, with a payload size of its own
+ * so its trace line is known by its IP length. Once it is seen, every packet
+ * the router handled before it has been reported.
+ */
+export class WireSettler {
+  private pending = new Map<number, () => void>();
+  private count = 0;
+
+  /** `send(size)` makes the router send one probe with a `size`-byte payload. */
+  constructor(private readonly send: (size: number) => unknown) {}
+
+  /** Feed every trace line; probe lines resolve their settle. */
+  line(text: string): void {
+    if (!/udp dport 9\b/.test(text)) return;
+    const len = /ip length (\d+)/.exec(text)?.[1];
+    if (len) this.seen(Number(len));
+  }
+
+  /** A probe of this IP length was traced (for drivers whose router reports probes apart). */
+  seen(ipLength: number): void {
+    this.pending.get(ipLength)?.();
+  }
+
+  async settle(): Promise<void> {
+    const size = 1 + (this.count++ % 1000);
+    const ipLength = 20 + 8 + size;
+    let seen = false;
+    const done = new Promise<void>((r) => this.pending.set(ipLength, () => ((seen = true), r())));
+    try {
+      // A probe can be lost like any packet: send again until one shows.
+      for (let i = 0; i < 100 && !seen; i++) {
+        await this.send(size);
+        await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
+      }
+      if (!seen) throw new Error('the router trace did not catch up within 5 s');
+    } finally {
+      this.pending.delete(ipLength);
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseFlags, synsFrom, TraceParser } from '../harness/wire.ts';
+import { parseFlags, synsFrom, TraceParser, WireSettler } from '../harness/wire.ts';
 
 const syn = (id: string, sport: number) =>
   `trace id ${id} inet lab trace packet: iif "eth-l" oif "eth-p0" ether saddr 2e:31 ether daddr e6:5c ip saddr 10.77.0.2 ip daddr 10.77.1.2 ip dscp cs0 ip ecn not-ect ip ttl 63 ip id 5862 ip protocol tcp ip length 60 tcp sport ${sport} tcp dport 7001 tcp flags == syn tcp window 64240 `;
@@ -49,4 +49,18 @@ t.test('a reused trace id starts a new event when the packet enters the trace ch
     p.events.map((e) => e.sport),
     [40010, 40011],
   );
+});
+
+t.test('the settle barrier waits for its own probe, and retries a lost one', async (t) => {
+  const sent: number[] = [];
+  const settler: WireSettler = new WireSettler((size) => {
+    sent.push(size);
+    // The first probe is lost; later ones are traced, each with its own length.
+    if (sent.length > 1) setTimeout(() => settler.line(`trace id ee inet lab probe packet: oif "eth-l" ip saddr 10.77.0.1 ip daddr 10.77.0.2 ip protocol udp ip length ${28 + size} udp sport 5 udp dport 9`), 5);
+  });
+  await settler.settle();
+  t.equal(sent.length, 2, 'sent again after a lost probe');
+  t.equal(sent[0], sent[1], 'the same size until seen');
+  await settler.settle();
+  t.equal(sent[2], sent[0]! + 1, 'the next settle has a size of its own');
 });

@@ -37,7 +37,7 @@ import {
   type ProgramSpec,
 } from '../lab.ts';
 import { LabProcess, type ProgramHandle } from '../process.ts';
-import { TraceParser, type WireEvent } from '../wire.ts';
+import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
 import { exitHook, exitRecordCode, FrameDemuxer, RecordSplitter } from './stream.ts';
@@ -376,7 +376,7 @@ class DockerLab implements Lab {
         const r = JSON.parse(line.slice(sp + 1)) as { id: number; code: number; stdout: string; stderr: string };
         this.replies.get(r.id)?.(r);
         this.replies.delete(r.id);
-      } else if (kind === 'S') this.settles.get(Number(line.slice(sp + 1)))?.();
+      } else if (kind === 'S') this.settler.seen(Number(line.slice(sp + 1)));
       else if (kind === 'READY') readyResolve(Number(line.slice(sp + 1)));
       else if (kind === 'E') fatal = line.slice(sp + 1);
     });
@@ -402,25 +402,10 @@ class DockerLab implements Lab {
     this.driver.learnClock(result, sent);
   }
 
-  /** Pending settle probes, by the IP length that tells them apart. */
-  private settles = new Map<number, () => void>();
-  private settleCount = 0;
+  private settler = new WireSettler((size) => this.routerStream?.write(JSON.stringify({ settle: size }) + '\n'));
 
   async settleWire(): Promise<void> {
-    if (!this.routerStream || this.routerStream.destroyed) return;
-    const size = 1 + (this.settleCount++ % 1000);
-    const ipLength = 20 + 8 + size;
-    let seen = false;
-    const done = new Promise<void>((r) => this.settles.set(ipLength, () => ((seen = true), r())));
-    try {
-      for (let i = 0; i < 100 && !seen; i++) {
-        this.routerStream.write(JSON.stringify({ settle: size }) + '\n');
-        await Promise.race([done, sleep(50)]);
-      }
-      if (!seen) throw new Error('the router trace did not catch up within 5 s');
-    } finally {
-      this.settles.delete(ipLength);
-    }
+    if (this.routerStream && !this.routerStream.destroyed) await this.settler.settle();
   }
 
   private async nft(args: string[], input = ''): Promise<string> {

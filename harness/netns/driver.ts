@@ -23,7 +23,7 @@ import {
 } from '../lab.ts';
 import { LabProcess } from '../process.ts';
 import { Cgroup, cgroupMode, dropPrivileges, leaseUid, listCgroups, reapCgroup, releaseUid, staleUidLeases, sandboxReport } from '../sandbox.ts';
-import { TraceParser, type WireEvent } from '../wire.ts';
+import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
 export const namePrefix = 'npg';
@@ -149,8 +149,7 @@ class NetnsLab implements Lab {
       // The readiness probe below is a UDP packet to port 9 from the router itself.
       if (/udp dport 9\b/.test(line)) {
         ready = true;
-        const len = /ip length (\d+)/.exec(line)?.[1];
-        if (len) this.settles.get(Number(len))?.();
+        this.settler.line(line);
       }
       this.trace.line(line);
     });
@@ -277,26 +276,12 @@ class NetnsLab implements Lab {
     return this.trace.events;
   }
 
-  /** Pending settle probes, by the IP length that tells them apart. */
-  private settles = new Map<number, () => void>();
-  private settleCount = 0;
+  private settler = new WireSettler((size) =>
+    $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`printf '%${size}s' > /dev/udp/${this.addresses.learner}/9`}`,
+  );
 
   async settleWire(): Promise<void> {
-    if (this.closing) return;
-    // Each probe has a payload size of its own, so its trace line is known by its IP length.
-    const size = 1 + (this.settleCount++ % 1000);
-    const ipLength = 20 + 8 + size;
-    let seen = false;
-    const done = new Promise<void>((r) => this.settles.set(ipLength, () => ((seen = true), r())));
-    try {
-      for (let i = 0; i < 100 && !seen; i++) {
-        await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`printf '%${size}s' > /dev/udp/${this.addresses.learner}/9`}`;
-        await Promise.race([done, sleep(50)]);
-      }
-      if (!seen) throw new Error('the router trace did not catch up within 5 s');
-    } finally {
-      this.settles.delete(ipLength);
-    }
+    if (!this.closing) await this.settler.settle();
   }
 
   close(): Promise<void> {
