@@ -4,7 +4,9 @@
  * lab setup time per scenario. Figures, not assertions: a noisy machine
  * shifts them, so read them side by side.
  *
- *   npm run bench [-- --driver netns|docker] [--runs N] [--exercise ID]
+ *   npm run bench [-- --driver netns|docker] [--runs N] [--exercise ID] [--image-cold]
+ *
+ * --image-cold removes the Docker lab image first, to time its first build.
  */
 import { parseArgs } from 'node:util';
 import { driverNames, pickDriver, type DriverName } from './drivers.ts';
@@ -13,12 +15,36 @@ import { grade } from './grade.ts';
 import { solutionFile } from './paths.ts';
 import { median } from './evidence.ts';
 import { nowMs } from '../harness/clock.ts';
+import { ensureImage, imageCached, imageTag } from '../harness/docker/image.ts';
+import { $try } from '../harness/exec.ts';
 
 const { values } = parseArgs({
-  options: { driver: { type: 'string', multiple: true }, runs: { type: 'string', default: '3' }, exercise: { type: 'string' } },
+  options: {
+    driver: { type: 'string', multiple: true },
+    runs: { type: 'string', default: '3' },
+    exercise: { type: 'string' },
+    'image-cold': { type: 'boolean' },
+  },
 });
 const runs = Number(values.runs);
 const wanted = (values.driver as DriverName[] | undefined) ?? [...driverNames];
+
+/** The Docker lab image: its first build (with --image-cold) and the cached check every run makes. */
+async function imageFigures(cold: boolean): Promise<void> {
+  if (cold) {
+    await $try`docker image rm -f ${imageTag()}`;
+    const t0 = nowMs();
+    await ensureImage(() => {});
+    console.log(`driver docker: lab image built from nothing in ${f0(nowMs() - t0)} ms`);
+  } else if (!(await imageCached())) {
+    const t0 = nowMs();
+    await ensureImage(() => {});
+    console.log(`driver docker: lab image built in ${f0(nowMs() - t0)} ms (first time on this machine)`);
+  }
+  const t1 = nowMs();
+  await ensureImage(() => {});
+  console.log(`driver docker: lab image cached, checked in ${f0(nowMs() - t1)} ms`);
+}
 
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const f0 = (n: number) => n.toFixed(0);
@@ -31,6 +57,7 @@ for (const name of wanted) {
   }
   const { driver } = picked;
   await driver.reapStale();
+  if (name === 'docker') await imageFigures(Boolean(values['image-cold']));
   // Lab setup on its own: one lab at a time, as a scenario sees it on an idle machine.
   const alone: number[] = [];
   for (let i = 0; i < 10; i++) {
