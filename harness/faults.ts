@@ -175,3 +175,10 @@ export function ruleHandles(json: string): Record<string, { chain: string; handl
   }
   return out;
 }
+
+/** Fault ids by rule handle, from what `nft --echo --handle -f` printed while loading rules. */
+export function handlesFromEcho(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const m of text.matchAll(/comment "fault:([^"]+)" # handle (\d+)/g)) out.set(Number(m[2]), m[1]!);
+  return out;
+}

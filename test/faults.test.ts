@@ -1,5 +1,5 @@
 import t from 'tap';
-import { faultRule, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
+import { faultRule, handlesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
 
 t.test('match expressions', async (t) => {
   const cases: Array<[Parameters<typeof matchExpr>[0], string]> = [
@@ -72,4 +72,17 @@ t.test('counters and handles are read by fault id', async (t) => {
   });
   t.same(parseCounters(json), { 'drop-syn': { packets: 3, bytes: 180 } });
   t.same(ruleHandles(json), { 'drop-syn': { chain: 'faults', handle: 7 } });
+});
+
+t.test('fault names by handle, from nft --echo --handle', async (t) => {
+  const echo = [
+    'add table inet lab # handle 1',
+    'add rule inet lab faults tcp dport 7001 counter packets 0 bytes 0 drop comment "fault:drop-syn" # handle 2',
+    'add rule inet lab trace meta nftrace set 1 # handle 3',
+    'add rule inet lab nat iifname "eth-l" counter packets 0 bytes 0 masquerade comment "fault:nat" # handle 7',
+  ].join('\n');
+  t.same([...handlesFromEcho(echo)], [
+    [2, 'drop-syn'],
+    [7, 'nat'],
+  ]);
 });

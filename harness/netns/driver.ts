@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { nowMs, sleep } from '../clock.ts';
 import { $, $try, errorText, runWithInput } from '../exec.ts';
-import { faultRule, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
+import { faultRule, handlesFromEcho, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
 import {
   defaultLimits,
   type Counter,
@@ -122,16 +122,16 @@ class NetnsLab implements Lab {
       runWithInput(['ip', '-n', router, '-batch', '-'], routerConfig),
       ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
       runWithInput(
-        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward && exec nft -f -'],
+        // --echo --handle: the loaded rules come back with their handles, to name faults in the trace.
+        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward && exec nft -e -a -f -'],
         routerRuleset(this.spec.faults ?? [], table) + probeChain,
-      ),
+      ).then((out) => this.learnHandles(out.stdout)),
     ]);
-    await Promise.all([monitor.listening(), this.refreshHandles()]);
+    await monitor.listening();
   }
 
-  private async refreshHandles(): Promise<void> {
-    const handles = ruleHandles(await this.nftRouter('-a', '-j', 'list', 'table', 'inet', table));
-    this.faultHandles = new Map(Object.entries(handles).map(([id, h]) => [h.handle, id]));
+  private learnHandles(echo: string): void {
+    for (const [handle, id] of handlesFromEcho(echo)) this.faultHandles.set(handle, id);
   }
 
   /**
@@ -257,8 +257,8 @@ class NetnsLab implements Lab {
     const nat = natRule(fault);
     const chain = rule ? 'faults' : 'nat';
     const text = (rule ?? nat)!;
-    await runWithInput(['nsenter', `--net=${netnsDir}/${this.ns.router}`, 'nft', '-f', '-'], `add rule inet ${table} ${chain} ${text}\n`);
-    await this.refreshHandles();
+    const out = await runWithInput(['nsenter', `--net=${netnsDir}/${this.ns.router}`, 'nft', '-e', '-a', '-f', '-'], `add rule inet ${table} ${chain} ${text}\n`);
+    this.learnHandles(out.stdout);
   }
 
   async removeFault(id: string): Promise<void> {
