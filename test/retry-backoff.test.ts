@@ -275,7 +275,7 @@ t.test('outcome checks', async (t) => {
   t.notOk(judge('respects-should-retry', ignored).pass);
   t.ok(judge('should-retry-attempt-numbers', ignored).pass, 'asking and then ignoring is the other check’s business');
 
-  const late = outcomes(goodRecover, (i) => client('should-retry', i, 3, { kind: 'rejected', t: 101 + 80, fromCall: 3 }, asked123));
+  const late = outcomes(goodRecover, (i) => client('should-retry', i, 3, { kind: 'rejected', t: 101 + 200, fromCall: 3 }, asked123));
   t.notOk(judge('respects-should-retry', late).pass, 'a wait before giving up on a fatal error');
 
   const zero = outcomes(goodRecover, (i) => client('should-retry', i, 3, { kind: 'rejected', t: 101.2, fromCall: 3 }, [0, 1, 2].map((n) => ({ attempt: n, fromCall: n + 1 }))));

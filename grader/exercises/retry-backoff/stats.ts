@@ -126,6 +126,12 @@ export const minSpread = 0.04;
 /** A promise settled this long after the last failure waited for nothing. */
 export const finalLagMs = 25;
 /**
+ * When shouldRetry says no, the rejection must come well before the delay a
+ * retry would have slept (400 ms nominal in that case): this bound leaves room
+ * for a throttled CPU (71 ms seen under Docker), not for a sleep.
+ */
+export const stopLagMs = 100;
+/**
  * Real connections: the waits between a refusal and the next SYN add up to
  * at least this fraction of the nominal waits (100+200+400+800 ms). A client
  * that does not wait shows at most the trace's lag, wireLagMs per attempt.
