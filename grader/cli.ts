@@ -2,7 +2,7 @@
  * `grade` — the command learners, instructors and CI run.
  *
  *   grade [--list]                       every exercise, with the last score
- *   grade <exercise> [--file PATH | --solution] [--json] [--driver netns|docker]
+ *   grade <exercise> [--file PATH | --solution] [--json] [--driver netns|docker] [--seed N]
  *   grade doctor                         what this machine can run
  *
  * Exit: 0 every check passes, 1 some fail, 2 usage or environment errors.
@@ -30,6 +30,7 @@ Options:
   --solution         grade the reference solution
   --json             print one JSON object on stdout
   --driver NAME      lab driver: netns or docker (default: the first this machine supports)
+  --seed N           repeat the draws of an earlier run (its report prints the seed)
   --no-color         plain output
   -h, --help         this text`;
 
@@ -51,6 +52,7 @@ function parse(argv: string[]) {
         solution: { type: 'boolean' },
         json: { type: 'boolean' },
         driver: { type: 'string' },
+        seed: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -107,6 +109,14 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown driver "${values.driver}": use one of ${driverNames.join(', ')}`);
   }
 
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed) || seed < 1 || seed >= 2 ** 31) {
+      throw new UsageError(`--seed takes a whole number from 1 to ${2 ** 31 - 1} (the one a report printed), not "${values.seed}"`);
+    }
+  }
+
   const picked = await pickDriver(values.driver as DriverName | undefined);
   if ('problems' in picked) {
     console.error('Cannot grade on this machine:\n' + picked.problems.map((p) => `  - ${p}`).join('\n'));
@@ -130,6 +140,7 @@ async function main(argv: string[]): Promise<number> {
     exercise,
     file,
     driver,
+    seed,
     progress: (e) => {
       if (!showProgress) return;
       if (e.phase === 'start') process.stderr.write(style.dim(`  … ${e.scenario}\n`));

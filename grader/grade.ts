@@ -6,7 +6,9 @@ import { mkdirSync, rmSync, chmodSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { bundle, CompileError } from '../harness/bundle.ts';
+import { bundle, bundleLearnerModule, CompileError } from '../harness/bundle.ts';
+import { learnerBundleName } from './runner.ts';
+import { Draws, newSeed } from './draws.ts';
 import { nowMs } from '../harness/clock.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import type { CheckResult, EvidenceSet, ExerciseDef, Programs, Scenario } from './types.ts';
@@ -29,6 +31,10 @@ export interface GradeResult {
   passed: boolean;
   driver: string;
   checks: CheckResult[];
+  /** The seed of every draw: `--seed` with it replays the run. */
+  seed: number;
+  /** What was drawn, by name (not in the JSON report). */
+  drawn: Record<string, number | string>;
   /** Not part of the JSON contract: for the bench and for debugging. */
   timings: ScenarioTiming[];
   wallMs: number;
@@ -39,6 +45,8 @@ export interface GradeOptions {
   exercise: ExerciseDef;
   file: string;
   driver: LabDriver;
+  /** Replays the draws of an earlier run; a new seed when absent. */
+  seed?: number;
   /** Called as scenarios start and finish, for progress lines. */
   progress?: (event: { scenario: string; phase: 'start' | 'done' | 'error'; ms?: number; detail?: string }) => void;
 }
@@ -56,10 +64,18 @@ export function runDir(): string {
 }
 
 export async function buildPrograms(exercise: ExerciseDef, file: string, outDir: string): Promise<Programs> {
-  const learner =
-    exercise.kind === 'module'
-      ? await bundle({ entry: exercise.runner!, learnerFile: file, outDir })
-      : await bundle({ entry: file, learnerFile: file, outDir });
+  // A module exercise's runner and the learner's module are two bundles: the
+  // runner reads its instructions and locks the process down before it
+  // imports the learner's (grader/runner.ts, harness/runner-kit.ts).
+  let learner: string;
+  if (exercise.kind === 'module') {
+    const module = await bundleLearnerModule({ file, outDir });
+    if (path.basename(module) !== learnerBundleName) throw new Error(`the learner's bundle must be ${learnerBundleName}, not ${module}`);
+    chmodSync(module, 0o644);
+    learner = await bundle({ entry: exercise.runner!, outDir });
+  } else {
+    learner = await bundle({ entry: file, learnerFile: file, outDir });
+  }
   const peers: Record<string, string> = {};
   await Promise.all(
     Object.entries(exercise.peers).map(async ([name, entry]) => {
@@ -94,6 +110,7 @@ async function runTrial(
   trial: number,
   driver: LabDriver,
   programs: Programs,
+  draws: Draws,
 ): Promise<{ evidence: unknown; setupMs: number; totalMs: number }> {
   const start = nowMs();
   const lab = await driver.create({ ...scenario.lab, label: scenario.id });
@@ -106,7 +123,7 @@ async function runTrial(
         scenario.deadlineMs,
       );
     });
-    const evidence = await Promise.race([scenario.run({ lab, programs, trial }), deadline]);
+    const evidence = await Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
     return { evidence, setupMs, totalMs: nowMs() - start };
   } finally {
     clearTimeout(timer);
@@ -117,13 +134,18 @@ async function runTrial(
 export async function grade(opts: GradeOptions): Promise<GradeResult> {
   const { exercise, driver } = opts;
   const started = nowMs();
+  const seed = opts.seed ?? newSeed();
+  const draws = new Draws(seed);
+  const planned = typeof exercise.scenarios === 'function' ? exercise.scenarios(draws) : exercise.scenarios;
+  // The order scenarios start in is drawn too: nothing may rely on it.
+  const scenarios = draws.shuffle(planned);
   const dir = runDir();
   try {
     let programs: Programs;
     try {
       programs = await buildPrograms(exercise, opts.file, dir);
     } catch (err) {
-      if (err instanceof CompileError) return compileFailure(exercise, driver.name, err, nowMs() - started);
+      if (err instanceof CompileError) return { ...compileFailure(exercise, driver.name, err, nowMs() - started), seed, drawn: draws.drawn };
       throw err;
     }
     const evidence: EvidenceSet = {};
@@ -131,14 +153,14 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     const timings: ScenarioTiming[] = [];
     const slot = limiter(labsAtOnce);
     await Promise.all(
-      exercise.scenarios.map(async (scenario) => {
+      scenarios.map(async (scenario) => {
         const trials = scenario.trials ?? 1;
         const timing: ScenarioTiming = { id: scenario.id, trials, setupMs: [], totalMs: [], inherentWaitMs: scenario.inherentWaitMs };
         timings.push(timing);
         opts.progress?.({ scenario: scenario.title, phase: 'start' });
         const t0 = nowMs();
         try {
-          const results = await Promise.all(Array.from({ length: trials }, (_, i) => slot(() => runTrial(scenario, i, driver, programs))));
+          const results = await Promise.all(Array.from({ length: trials }, (_, i) => slot(() => runTrial(scenario, i, driver, programs, draws))));
           evidence[scenario.id] = results.map((r) => r.evidence);
           timing.setupMs = results.map((r) => r.setupMs);
           timing.totalMs = results.map((r) => r.totalMs);
@@ -168,19 +190,25 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         return { ...base, status: 'error', points: 0, message: `the check itself failed: ${(err as Error).message}` };
       }
     });
-    return summarize(exercise, driver.name, checks, timings, nowMs() - started);
+    return { ...summarize(exercise, driver.name, checks, timings, nowMs() - started), seed, drawn: draws.drawn };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function summarize(exercise: ExerciseDef, driver: string, checks: CheckResult[], timings: ScenarioTiming[], wallMs: number): GradeResult {
+function summarize(
+  exercise: ExerciseDef,
+  driver: string,
+  checks: CheckResult[],
+  timings: ScenarioTiming[],
+  wallMs: number,
+): Omit<GradeResult, 'seed' | 'drawn'> {
   const score = checks.reduce((s, c) => s + c.points, 0);
   const maxScore = checks.reduce((s, c) => s + c.maxPoints, 0);
   return { exercise: exercise.id, score, maxScore, passed: checks.every((c) => c.status === 'pass'), driver, checks, timings, wallMs };
 }
 
-function compileFailure(exercise: ExerciseDef, driver: string, err: CompileError, wallMs: number): GradeResult {
+function compileFailure(exercise: ExerciseDef, driver: string, err: CompileError, wallMs: number): Omit<GradeResult, 'seed' | 'drawn'> {
   const checks = exercise.checks.map(
     (c): CheckResult => ({
       id: c.id,

@@ -11,6 +11,8 @@ export interface JsonReport {
   maxScore: number;
   passed: boolean;
   driver: string;
+  /** The seed of the run's draws: `grade <exercise> --seed <seed>` replays them. */
+  seed: number;
   checks: CheckResult[];
 }
 
@@ -21,6 +23,7 @@ export function jsonReport(r: GradeResult): JsonReport {
     maxScore: r.maxScore,
     passed: r.passed,
     driver: r.driver,
+    seed: r.seed,
     checks: r.checks.map(({ id, category, title, status, points, maxPoints, message }) => ({
       id,
       category,
@@ -72,6 +75,7 @@ export function humanReport(r: GradeResult, title: string, s: Style = plain): st
       if (c.status !== 'pass' && c.message && !r.compileError) lines.push(indent(c.message, '      '));
     }
   }
+  lines.push('', s.dim(`seed ${r.seed} — \`grade ${r.exercise} --seed ${r.seed}\` repeats this run's draws`));
   const total = `${r.score}/${r.maxScore}`;
   lines.push('', r.passed ? s.green(s.bold(`Score ${total} — every check passes.`)) : s.bold(`Score ${total}`));
   return lines.join('\n');

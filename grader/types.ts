@@ -3,6 +3,7 @@
  * and checks that judge it. Checks are pure functions of evidence.
  */
 import type { Lab, LabSpec } from '../harness/lab.ts';
+import type { Draws } from './draws.ts';
 
 export const categories = ['correctness', 'error-handling', 'timeouts', 'backoff', 'shutdown', 'resources'] as const;
 export type Category = (typeof categories)[number];
@@ -37,6 +38,8 @@ export interface ScenarioContext {
   programs: Programs;
   /** Which trial this is, from 0, for scenarios run more than once. */
   trial: number;
+  /** Draws of this scenario and trial (a fork of the run's seed), for values chosen while it runs. */
+  draws: Draws;
 }
 
 export interface Scenario<E = unknown> {
@@ -76,6 +79,10 @@ export interface ExerciseDef {
   runner?: string;
   /** Harness peer programs the scenarios start, by name: entry file paths. */
   peers: Record<string, string>;
-  scenarios: Scenario<any>[];
+  /**
+   * The scenarios, or a function that builds them from the run's draws
+   * (grader/draws.ts): every value a learner could special-case is drawn.
+   */
+  scenarios: Scenario<any>[] | ((draws: Draws) => Scenario<any>[]);
   checks: Check[];
 }

@@ -13,8 +13,10 @@ import { createWriteStream, writeSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { nowMs } from './clock.ts';
 
-/** Starts an event record on stderr (LAB_EVENTS=stderr). */
-export const eventRecordMark = '\x1e@lab ';
+import { eventRecordMark } from './records.ts';
+
+export { eventRecordMark };
+export { describeError } from './describe-error.ts';
 
 const toStderr = process.env.LAB_EVENTS === 'stderr';
 // The channel is the harness's business, not the program's environment.
@@ -81,19 +83,3 @@ export function config<T>(): T {
   return JSON.parse(process.argv[2] ?? '{}') as T;
 }
 
-/** Describes an error the way checks read it: every field a learner may have used. */
-export function describeError(err: unknown): Record<string, unknown> {
-  if (err && typeof err === 'object') {
-    const e = err as { name?: unknown; code?: unknown; message?: unknown; errno?: unknown; syscall?: unknown; cause?: unknown };
-    return {
-      isError: err instanceof Error,
-      name: typeof e.name === 'string' ? e.name : undefined,
-      code: typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : undefined,
-      message: typeof e.message === 'string' ? e.message.slice(0, 500) : undefined,
-      errno: typeof e.errno === 'number' ? e.errno : undefined,
-      syscall: typeof e.syscall === 'string' ? e.syscall : undefined,
-      cause: e.cause !== undefined && e.cause !== err ? describeError(e.cause) : undefined,
-    };
-  }
-  return { isError: false, message: String(err).slice(0, 500) };
-}

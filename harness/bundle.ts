@@ -7,7 +7,7 @@
 import { build, type Message } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 
 /** The import specifier runners use for the learner's module. */
@@ -90,4 +90,16 @@ export async function bundle(opts: BundleOptions): Promise<string> {
     throw err;
   }
   return outfile;
+}
+
+/**
+ * The learner's module alone, as `<outDir>/learner.mjs`: a runner, bundled
+ * apart, imports it at run time once it has locked its process down
+ * (harness/runner-kit.ts).
+ */
+export async function bundleLearnerModule(opts: { file: string; outDir: string }): Promise<string> {
+  const out = await bundle({ entry: opts.file, learnerFile: opts.file, outDir: opts.outDir });
+  const target = path.join(opts.outDir, 'learner.mjs');
+  renameSync(out, target);
+  return target;
 }

@@ -36,6 +36,8 @@ export interface ProgramSpec {
   file: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Flags for node, before the file. `programDirToken` (harness/node-flags.ts) stands for the program's folder as the host sees it. */
+  nodeArgs?: string[];
 }
 
 /** Limits applied to learner code. */
@@ -43,9 +45,11 @@ export interface Limits {
   wallMs: number;
   memoryMb: number;
   pids: number;
+  /** CPU share, in CPUs (1.5 = one and a half cores' time per period), as the docker driver's learner containers get. */
+  cpus: number;
 }
 
-export const defaultLimits: Limits = { wallMs: 30_000, memoryMb: 256, pids: 64 };
+export const defaultLimits: Limits = { wallMs: 30_000, memoryMb: 256, pids: 64, cpus: 1.5 };
 
 export interface Counter {
   packets: number;

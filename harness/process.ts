@@ -5,8 +5,9 @@
 import type { ChildProcess } from 'node:child_process';
 import type { EventEmitter } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { nowMs } from './clock.ts';
+import { RecordVerifier } from './records.ts';
 
 export interface AgentEvent {
   /** Monotonic ms (harness/clock.ts) at the emitting process. */
@@ -24,6 +25,39 @@ export interface ExitInfo {
 }
 
 const outputCap = 256 * 1024;
+/** A program cannot make the grader hold more than this many events or this long a line. */
+const eventCap = 200_000;
+const lineCap = 256 * 1024;
+
+/** Stderr as it arrived: each chunk with the time the grader received it. */
+export interface OutputChunk {
+  t: number;
+  text: string;
+}
+
+/** Splits a byte stream into lines, dropping any line longer than `lineCap` (a flood, not an event). */
+function eachLine(stream: Readable, onLine: (line: string) => void): void {
+  const decoder = new StringDecoder('utf8');
+  let buf = '';
+  let skipping = false;
+  stream.on('data', (d: Buffer | string) => {
+    buf += typeof d === 'string' ? d : decoder.write(d);
+    for (;;) {
+      const nl = buf.indexOf('\n');
+      if (nl < 0) {
+        if (buf.length > lineCap) {
+          buf = '';
+          skipping = true;
+        }
+        return;
+      }
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (skipping) skipping = false;
+      else onLine(line);
+    }
+  });
+}
 
 /**
  * A program that is not a local child process (the docker driver's
@@ -37,6 +71,8 @@ export interface ProgramHandle extends EventEmitter {
   readonly stdout: Readable | null;
   readonly stderr: Readable | null;
   readonly events: Readable | null;
+  /** Milliseconds that bring the program's clock to this machine's (a daemon on another kernel). */
+  clockShift?(): number;
 }
 
 export class LabProcess {
@@ -44,6 +80,11 @@ export class LabProcess {
   readonly startedAt = nowMs();
   private out = '';
   private err = '';
+  /** Stderr chunks with their arrival times (up to the same cap as stderr). */
+  readonly stderrChunks: OutputChunk[] = [];
+  private verifier: RecordVerifier | undefined;
+  /** Milliseconds to add to a record's time to bring it to this machine's clock (Docker Desktop). */
+  private clockShift = 0;
   private waiters = new Set<() => void>();
   private exitInfo: ExitInfo | undefined;
   private harnessKill = false;
@@ -60,21 +101,16 @@ export class LabProcess {
       if (this.out.length < outputCap) this.out += d.toString();
     });
     child.stderr?.on('data', (d: Buffer) => {
-      if (this.err.length < outputCap) this.err += d.toString();
+      if (this.err.length < outputCap) {
+        const text = d.toString();
+        this.err += text;
+        this.stderrChunks.push({ t: nowMs(), text });
+      }
     });
+    if (!('stdio' in child)) this.clockShift = child.clockShift?.() ?? 0;
     const events = ('stdio' in child ? child.stdio[3] : child.events) as Readable | null | undefined;
     if (events) {
-      createInterface({ input: events }).on('line', (line) => {
-        try {
-          const ev = JSON.parse(line) as AgentEvent;
-          if (typeof ev.type === 'string' && typeof ev.t === 'number') {
-            this.events.push(ev);
-            this.notify();
-          }
-        } catch {
-          // Not an event line: ignore. Only harness code writes to fd 3.
-        }
-      });
+      eachLine(events, (line) => this.record(line));
       events.on('error', () => {});
     }
     (child.stdin as Writable | null)?.on('error', () => {});
@@ -103,6 +139,54 @@ export class LabProcess {
         this.notify();
       });
     });
+  }
+
+  /**
+   * From now on only records signed with `key` count (harness/runner-kit.ts):
+   * anything else the program writes to the event channel is dropped.
+   */
+  requireSigned(key: Buffer): void {
+    this.verifier = new RecordVerifier(key);
+  }
+
+  /** Records dropped as not genuine (unsigned, bad signature, out of order, from the future). */
+  get refusedRecords(): readonly string[] {
+    return this.verifier?.refused ?? [];
+  }
+
+  private record(line: string): void {
+    if (this.events.length >= eventCap) return;
+    const receivedAt = nowMs();
+    let ev: AgentEvent;
+    if (this.verifier) {
+      const rec = this.verifier.accept(line, receivedAt - this.clockShift);
+      if (!rec) return;
+      ev = rec as AgentEvent;
+    } else {
+      try {
+        ev = JSON.parse(line) as AgentEvent;
+      } catch {
+        return; // not an event line
+      }
+      if (typeof ev?.type !== 'string' || typeof ev.t !== 'number') return;
+    }
+    ev.t += this.clockShift;
+    this.events.push(ev);
+    this.notify();
+  }
+
+  /** Stderr received after monotonic time `t` (the grader's clock): what the program said after a fault. */
+  stderrSince(t: number): string {
+    return this.stderrChunks
+      .filter((c) => c.t >= t)
+      .map((c) => c.text)
+      .join('');
+  }
+
+  /** Writes one raw line to the program's stdin (the runner's instructions). */
+  writeLine(line: string): void {
+    const stdin = this.child.stdin;
+    if (stdin && !stdin.destroyed) stdin.write(line + '\n');
   }
 
   get pid(): number | undefined {

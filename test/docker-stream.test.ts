@@ -4,8 +4,7 @@
  * out of stderr however the chunks fall, leaving the program's text as it was.
  */
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { eventRecordMark, exitHook, exitRecordCode, FrameDemuxer, RecordSplitter } from '../harness/docker/stream.ts';
+import { eventRecordMark, FrameDemuxer, RecordSplitter } from '../harness/docker/stream.ts';
 
 function frame(type: number, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -49,22 +48,4 @@ t.test('a half-written record at the end is text, not an event', async (t) => {
   s.end();
   t.same(records, []);
   t.equal(text, `${eventRecordMark}{"t":1`);
-});
-
-t.test('the exit hook records real exits and stays silent on signals', async (t) => {
-  const run = (code: string) => spawnSync(process.execPath, ['--import', exitHook, '-e', code], { encoding: 'utf8' });
-  const exited = run('process.exit(130)');
-  t.equal(exited.status, 130);
-  let rec: number | undefined;
-  new RecordSplitter(
-    () => {},
-    (r) => (rec = exitRecordCode(r)),
-  ).push(exited.stderr);
-  t.equal(rec, 130, 'exit(130) is recorded as a code');
-  const natural = run('process.exitCode = 3');
-  t.match(natural.stderr, `${eventRecordMark}{"$exit":3}`);
-  const killed = run("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 1000)");
-  t.equal(killed.signal, 'SIGTERM');
-  t.notMatch(killed.stderr, '$exit', 'a signal death leaves no record');
-  t.equal(exitRecordCode('{"t":1,"type":"x"}'), undefined, 'events are not exit records');
 });

@@ -1,7 +1,8 @@
 /**
  * `npm run flake`: the flake budget. Grades every reference N times in a row
  * and counts anything short of full marks; with --busy a spinning process
- * keeps one core occupied meanwhile.
+ * keeps one core occupied meanwhile. Every run draws a new seed (printed with
+ * any miss, so `grade <exercise> --solution --seed N` replays it).
  *
  *   npm run flake -- [--runs 20] [--busy] [--exercise ID] [--driver netns|docker]
  */
@@ -38,7 +39,7 @@ try {
       const r = await grade({ exercise: ex, file: solutionFile(ex.id), driver });
       walls.push(r.wallMs);
       if (r.score !== r.maxScore) {
-        misses.push(`run ${i + 1}: ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
+        misses.push(`run ${i + 1} (seed ${r.seed}): ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
       }
     }
     bad += misses.length;

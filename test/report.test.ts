@@ -10,6 +10,8 @@ const result: GradeResult = {
   maxScore: 3,
   passed: false,
   driver: 'netns',
+  seed: 424242,
+  drawn: { 'drop-syn.connectMs': 1700 },
   wallMs: 1234,
   timings: [{ id: 's', trials: 1, setupMs: [30], totalMs: [900], inherentWaitMs: 500 }],
   checks: [
@@ -20,7 +22,8 @@ const result: GradeResult = {
 
 t.test('JSON report has exactly the documented fields', async (t) => {
   const j = jsonReport(result);
-  t.same(Object.keys(j).sort(), ['checks', 'driver', 'exercise', 'maxScore', 'passed', 'score']);
+  t.same(Object.keys(j).sort(), ['checks', 'driver', 'exercise', 'maxScore', 'passed', 'score', 'seed']);
+  t.equal(j.seed, 424242);
   for (const c of j.checks) t.same(Object.keys(c).sort(), ['category', 'id', 'maxPoints', 'message', 'points', 'status', 'title']);
 });
 
@@ -31,6 +34,7 @@ t.test('human report groups by category and explains failures', async (t) => {
   t.match(h, /✘ B \(0\/1\)\n\s+3 more SYNs crossed the router/);
   t.notMatch(h, /fine/, 'messages of passing checks stay out of the way');
   t.match(h, /Score 2\/3/);
+  t.match(h, /seed 424242 .*grade connect-timeout --seed 424242/, 'the seed to replay the run');
   t.ok(h.indexOf('timeouts') < h.indexOf('resources'), 'course order of categories');
 });
 

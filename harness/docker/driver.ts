@@ -37,10 +37,11 @@ import {
   type ProgramSpec,
 } from '../lab.ts';
 import { LabProcess, type ProgramHandle } from '../process.ts';
+import { programDirToken } from '../node-flags.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
-import { exitHook, exitRecordCode, FrameDemuxer, RecordSplitter } from './stream.ts';
+import { FrameDemuxer, RecordSplitter } from './stream.ts';
 
 const table = 'lab';
 /** Traces a packet the router sends itself: proof that the trace monitor listens (as in the netns driver). */
@@ -110,14 +111,9 @@ class ContainerProgram extends EventEmitter implements ProgramHandle {
     private readonly clockOffset: () => number,
   ) {
     super();
-    let exitCode: number | undefined;
     const stderrText = new RecordSplitter(
       (text) => this.stderr.write(text),
-      (payload) => {
-        const code = exitRecordCode(payload);
-        if (code !== undefined) exitCode = code;
-        else this.events.write(this.shift(payload) + '\n');
-      },
+      (payload) => this.events.write(payload + '\n'),
     );
     const demux = new FrameDemuxer((stream, data) => {
       if (stream === 'stdout') this.stdout.write(data);
@@ -152,10 +148,11 @@ class ContainerProgram extends EventEmitter implements ProgramHandle {
       const status = info?.State.ExitCode ?? 137;
       this.oomKilled = info?.State.OOMKilled ?? false;
       const t = monotonicFrom(info?.State.FinishedAt, startedAt);
-      // A recorded exit code is a real exit; otherwise 128+n means signal n (see exitHook).
-      let code: number | null = exitCode ?? status;
+      // The daemon's word, never the program's: docker-init reports a death by
+      // signal n as 128+n (a program that exits with 128+n itself reads the same).
+      let code: number | null = status;
       let signal: NodeJS.Signals | null = null;
-      if (exitCode === undefined && status > 128 && signalNames[status - 128]) {
+      if (status > 128 && signalNames[status - 128]) {
         code = null;
         signal = signalNames[status - 128]!;
       }
@@ -173,16 +170,8 @@ class ContainerProgram extends EventEmitter implements ProgramHandle {
   }
 
   /** Event times from a container on another kernel (Docker Desktop) move to this clock. */
-  private shift(line: string): string {
-    const offset = this.clockOffset();
-    if (offset === 0) return line;
-    try {
-      const ev = JSON.parse(line) as { t?: number };
-      if (typeof ev.t === 'number') ev.t += offset;
-      return JSON.stringify(ev);
-    } catch {
-      return line;
-    }
+  clockShift(): number {
+    return this.clockOffset();
   }
 }
 
@@ -506,6 +495,7 @@ class DockerLab implements Lab {
     opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[] },
   ): Promise<LabProcess> {
     const host = this.hosts.get(hostKey)!;
+    // The program's folder (this run's bundles, nothing else) is the container's /lab.
     const file = path.resolve(program.file);
     const inside = `/lab/${path.basename(file)}`;
     const env = { ...Object.fromEntries(opts.Env.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string])), ...program.env, LAB_EVENTS: 'stderr' };
@@ -516,7 +506,7 @@ class DockerLab implements Lab {
       User: opts.User,
       WorkingDir: '/',
       Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-      Cmd: ['node', '--enable-source-maps', ...opts.node, '--import', exitHook, inside, ...(program.args ?? [])],
+      Cmd: ['node', '--enable-source-maps', ...opts.node, ...(program.nodeArgs ?? []).map((a) => a.replaceAll(programDirToken, '/lab')), inside, ...(program.args ?? [])],
       OpenStdin: true,
       StdinOnce: true,
       AttachStdin: true,
@@ -525,7 +515,7 @@ class DockerLab implements Lab {
       HostConfig: {
         Init: true,
         SecurityOpt: ['no-new-privileges'],
-        Binds: [`${file}:${inside}:ro`],
+        Binds: [`${path.dirname(file)}:/lab:ro`],
         Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=16m,mode=1777' },
         LogConfig: { Type: 'none', Config: {} },
         NetworkMode: `container:${host.container!.id}`,

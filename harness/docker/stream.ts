@@ -5,7 +5,7 @@
  * they are taken out again here and the program's stderr stays its own.
  */
 import { StringDecoder } from 'node:string_decoder';
-import { eventRecordMark } from '../agent.ts';
+import { eventRecordMark } from '../records.ts';
 
 export { eventRecordMark };
 
@@ -91,27 +91,3 @@ export class RecordSplitter {
     return 0;
   }
 }
-
-/** A record from the exit hook (see `exitHook`), as opposed to an agent event. */
-export function exitRecordCode(payload: string): number | undefined {
-  if (!payload.startsWith('{"$exit":')) return undefined;
-  try {
-    const v = (JSON.parse(payload) as { $exit?: unknown }).$exit;
-    return typeof v === 'number' ? v : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Preloaded into every lab program (node --import): records the exit code the
- * program chose. Docker reports one number for an exit, and 128+n is both
- * "exit(128+n)" and "killed by signal n"; a program killed by a signal runs no
- * exit handlers, so a record means a real exit code and its absence a signal.
- */
-export const exitHook =
-  'data:text/javascript,' +
-  encodeURIComponent(
-    `import { writeSync } from 'node:fs';` +
-      `process.on('exit', (c) => { try { writeSync(2, ${JSON.stringify(eventRecordMark)} + '{"$exit":' + Number(c) + '}\\n'); } catch {} });`,
-  );

@@ -20,10 +20,10 @@ export function testDriver(name: DriverName = (process.env.GRADE_DRIVER as Drive
   return d;
 }
 
-export async function gradeFile(exerciseId: string, file: string, driverName?: DriverName): Promise<GradeResult> {
+export async function gradeFile(exerciseId: string, file: string, driverName?: DriverName, seed?: number): Promise<GradeResult> {
   const exercise = findExercise(exerciseId);
   if (!exercise) throw new Error(`no exercise ${exerciseId}`);
-  return grade({ exercise, file, driver: await testDriver(driverName) });
+  return grade({ exercise, file, driver: await testDriver(driverName), seed });
 }
 
 /** One line per non-passing check, for assertion messages. */

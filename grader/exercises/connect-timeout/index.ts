@@ -9,6 +9,7 @@ import { synsFrom, type WireEvent } from '../../../harness/wire.ts';
 import { ms, readsAsTimeout, errorSummary, firstErrorLine } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { RunnerConfig } from './runner.ts';
+import { startRunner } from '../../runner.ts';
 
 const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
@@ -39,7 +40,7 @@ async function call(ctx: ScenarioContext, port: number, connectMs: number, obser
     if (!(await peer.waitFor('listening', 5000))) throw new Error(`the echo peer did not start: ${peer.stderr}`);
   }
   const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs };
-  const learner = await lab.startLearner({ file: programs.learner, args: [JSON.stringify(cfg)] }, { wallMs: observeMs + 8000 });
+  const learner = await startRunner(ctx, cfg, { wallMs: observeMs + 8000 });
   const done = await learner.waitFor('done', observeMs + 6000);
   let lingerMs: number | null = null;
   if (done) {

@@ -1,11 +1,10 @@
 /**
- * Runs inside the learner's sandbox, bundled with the learner's module:
- * calls connectWithTimeout once and reports what the promise did. It holds
- * no expectations; the grader judges.
+ * Runs inside the learner's sandbox and loads the learner's module
+ * (harness/runner-kit.ts): calls connectWithTimeout once and reports what the
+ * promise did. It holds no expectations; the grader judges.
  */
+import { config, describeError, emit, emitSync, exitNow, after, importLearner, sleep } from '../../../harness/runner-kit.ts';
 import net from 'node:net';
-import { config, describeError, emit, emitSync } from '../../../harness/agent.ts';
-import * as learner from 'learner:module';
 
 export interface RunnerConfig {
   host: string;
@@ -18,13 +17,13 @@ export interface RunnerConfig {
 }
 
 const cfg = config<RunnerConfig>();
-const fn = (learner as Record<string, unknown>).connectWithTimeout;
+const NetSocket = net.Socket;
 
 function roundTrip(socket: net.Socket, payload: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     let got = '';
     const done = (ok: boolean) => {
-      clearTimeout(timer);
+      timer.cancel();
       socket.off('data', onData);
       socket.off('close', onClose);
       resolve(ok);
@@ -34,7 +33,7 @@ function roundTrip(socket: net.Socket, payload: string, timeoutMs: number): Prom
       if (got.includes(payload)) done(true);
     };
     const onClose = () => done(false);
-    const timer = setTimeout(() => done(false), timeoutMs);
+    const timer = after(timeoutMs, () => done(false));
     socket.on('data', onData);
     socket.once('close', onClose);
     if (socket.destroyed || !socket.writable) return done(false);
@@ -45,15 +44,16 @@ function roundTrip(socket: net.Socket, payload: string, timeoutMs: number): Prom
 }
 
 async function main(): Promise<void> {
+  const fn = (await importLearner()).connectWithTimeout;
   if (typeof fn !== 'function') {
     emit('missing-export', { name: 'connectWithTimeout' });
     return;
   }
   let settled = false;
-  const observe = setTimeout(() => {
+  const observe = after(cfg.observeMs, () => {
     if (!settled) emitSync('pending');
-    process.exit(0);
-  }, cfg.observeMs);
+    exitNow(0);
+  });
   emit('call');
   let socket: unknown;
   try {
@@ -65,15 +65,15 @@ async function main(): Promise<void> {
     return;
   }
   settled = true;
-  clearTimeout(observe);
-  const isSocket = socket instanceof net.Socket;
+  observe.cancel();
+  const isSocket = socket instanceof NetSocket;
   emit('resolved', { isSocket, connecting: isSocket ? (socket as net.Socket).connecting : undefined });
   if (!isSocket) return;
   const s = socket as net.Socket;
   s.on('error', () => {});
   const echoes: boolean[] = [];
   for (const [i, gap] of cfg.pingGapsMs.entries()) {
-    if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+    if (gap > 0) await sleep(gap);
     echoes.push(await roundTrip(s, `ping-${i}-${process.pid}\n`, 2000));
   }
   emit('echoes', { echoes });
@@ -84,6 +84,6 @@ async function main(): Promise<void> {
 
 process.on('uncaughtException', (err) => {
   emitSync('crash', { error: describeError(err) });
-  process.exit(70);
+  exitNow(70);
 });
 void main();

@@ -11,6 +11,7 @@ import type { WireEvent } from '../../../harness/wire.ts';
 import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { RunnerConfig } from './runner.ts';
+import { startRunner } from '../../runner.ts';
 
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const clientFile = new URL('../../../harness/peers/tcp-client.ts', import.meta.url).pathname;
@@ -57,7 +58,7 @@ const settleLimitMs = 6000;
 async function startSession(ctx: ScenarioContext, cfg: RunnerConfig): Promise<Session> {
   const { lab, programs } = ctx;
   const [learner, client] = await Promise.all([
-    lab.startLearner({ file: programs.learner, args: [JSON.stringify(cfg)] }, { wallMs: 20_000 }),
+    startRunner(ctx, cfg, { wallMs: 20_000 }),
     lab.startPeer('client', { file: programs.peers.client! }),
   ]);
   const settled = await learner.waitFor('settled', settleLimitMs);

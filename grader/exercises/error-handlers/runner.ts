@@ -1,13 +1,13 @@
 /**
- * Runs inside the learner's sandbox, bundled with the learner's module:
+ * Runs inside the learner's sandbox and loads the learner's module
+ * (harness/runner-kit.ts):
  * calls startEchoServer once and reports how the promise settled, then stays
  * alive so the grader can throw clients at the server. It attaches no
  * listener to the learner's server or sockets (that is what is graded) and
  * holds no expectations; the grader judges.
  */
+import { config, describeError, emit, emitSync, exitNow, importLearner } from '../../../harness/runner-kit.ts';
 import net from 'node:net';
-import { config, describeError, emit, emitSync } from '../../../harness/agent.ts';
-import * as learner from 'learner:module';
 
 export interface RunnerConfig {
   port: number;
@@ -18,13 +18,13 @@ export interface RunnerConfig {
 }
 
 const cfg = config<RunnerConfig>();
-const fn = (learner as Record<string, unknown>).startEchoServer;
+const NetServer = net.Server;
 
 // A crash is evidence, not noise: report it and exit the way an uncaught error would.
 // (Reporting here also keeps Node's own stack trace off stderr: stderr is the learner's log.)
 process.on('uncaughtException', (err) => {
   emitSync('crash', { error: describeError(err) });
-  process.exit(70);
+  exitNow(70);
 });
 
 // Nothing of ours may end the process early: the grader decides when it stops.
@@ -41,6 +41,7 @@ function listen(server: net.Server, port: number, host: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const fn = (await importLearner()).startEchoServer;
   if (typeof fn !== 'function') {
     emit('settled', { outcome: 'missing-export' });
     return;
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     emit('settled', { outcome: 'rejected', error: describeError(err) });
     return;
   }
-  const isServer = result instanceof net.Server;
+  const isServer = result instanceof NetServer;
   const server = result as net.Server;
   const address = isServer ? server.address() : null;
   emit('settled', {

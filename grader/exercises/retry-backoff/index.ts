@@ -33,6 +33,7 @@ import {
   wireOk,
   type ClientRecord,
 } from './stats.ts';
+import { startRunner } from '../../runner.ts';
 
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const peerFile = new URL('../../../harness/peers/retry-ports.ts', import.meta.url).pathname;
@@ -90,7 +91,7 @@ function describeProblem(proc: LabProcess, exit: ExitInfo): string | null {
 }
 
 async function runLearner(ctx: ScenarioContext, cfg: RunnerConfig): Promise<RunEvidence> {
-  const proc = await ctx.lab.startLearner({ file: ctx.programs.learner, args: [JSON.stringify(cfg)] }, { wallMs: cfg.limitMs + 5000 });
+  const proc = await startRunner(ctx, cfg, { wallMs: cfg.limitMs + 5000 });
   // Every record comes before 'done'; then we tell the runner it may exit.
   if (await proc.waitFor('done', cfg.limitMs + 4000)) proc.send({ cmd: 'exit' });
   const exit = (await proc.waitExit(3000)) ?? (await proc.kill());

@@ -1,14 +1,14 @@
 /**
- * Runs inside the learner's sandbox, bundled with the learner's module:
+ * Runs inside the learner's sandbox and loads the learner's module
+ * (harness/runner-kit.ts):
  * starts many independent retryWithBackoff calls at the same moment (like
  * many clients of one failing service) and records, for each, every call of
  * `fn` with its time, what `shouldRetry` was asked, and how the promise
  * settled. It holds no expectations; the grader judges.
  */
+import { after, config, describeError, emit, emitSync, exitNow, importLearner, now as nowMs, sleep } from '../../../harness/runner-kit.ts';
+import { onCommand } from '../../../harness/agent.ts';
 import net from 'node:net';
-import { config, describeError, emit, emitSync, onCommand } from '../../../harness/agent.ts';
-import { nowMs } from '../../../harness/clock.ts';
-import * as learner from 'learner:module';
 import type { ClientRecord, RetryOpts } from './stats.ts';
 
 export interface CaseConfig {
@@ -34,7 +34,7 @@ export interface RunnerConfig {
 type Retry = (fn: () => Promise<unknown>, opts: Record<string, unknown>) => unknown;
 
 const cfg = config<RunnerConfig>();
-const retry = (learner as Record<string, unknown>).retryWithBackoff;
+let retry: unknown;
 const records: ClientRecord[] = [];
 const sockets: net.Socket[] = [];
 
@@ -132,25 +132,26 @@ function finish(code = 0): void {
   for (const r of records) emitSync('client', { record: r });
   for (const s of sockets) s.destroy();
   emitSync('done');
-  setTimeout(() => process.exit(code), 5000);
+  after(5000, () => exitNow(code));
   onCommand((c) => {
-    if (c.cmd === 'exit') process.exit(code);
+    if (c.cmd === 'exit') exitNow(code);
   });
 }
 
 async function main(): Promise<void> {
+  retry = (await importLearner()).retryWithBackoff;
   if (typeof retry !== 'function') {
     emitSync('missing-export', { name: 'retryWithBackoff' });
     finish();
     return;
   }
   // Let the process settle (module loading, first compilations) before the clock starts to matter.
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 20));
-  const limit = setTimeout(() => finish(), cfg.limitMs);
+  for (let i = 0; i < 5; i++) await sleep(20);
+  const limit = after(cfg.limitMs, () => finish());
   emit('start');
   await Promise.all(cfg.cases.flatMap((c) => Array.from({ length: c.clients }, (_, i) => client(c, i))));
-  clearTimeout(limit);
-  if (cfg.watchMs > 0) await new Promise((r) => setTimeout(r, cfg.watchMs));
+  limit.cancel();
+  if (cfg.watchMs > 0) await sleep(cfg.watchMs);
   finish();
 }
 
