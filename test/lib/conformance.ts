@@ -1,0 +1,90 @@
+/**
+ * The kit's own proof for one exercise: the reference scores full, the stub
+ * scores 0, every correct variant scores full, and every mutant fails exactly
+ * the checks it declares.
+ *
+ * The CI plan (README, "Tests"): references, stubs and variants run under
+ * every driver; mutants, the bulk of the grades, run under one driver (netns,
+ * the faster) unless CONFORMANCE=full asks for the whole matrix
+ * (`npm run test:full`). A mutant proves a check; the check is the same code
+ * under both drivers, and the drivers' equivalence is what the references,
+ * stubs, variants and the lab tests prove.
+ *
+ * GRADE_DRIVER=<name> picks one driver. Under CI=true a driver that cannot
+ * run is a failure, never a silent skip.
+ */
+import t from 'tap';
+import { driverNames, makeDriver, type DriverName } from '../../grader/drivers.ts';
+import { findExercise } from '../../grader/exercises.ts';
+import { exerciseFile, solutionFile } from '../../grader/paths.ts';
+import { failures, gradeFile } from './grade.ts';
+import { mutantsOf, variantsOf } from './mutants.ts';
+
+/** The driver mutants run under when not the full matrix. */
+export const mutantDriver: DriverName = 'netns';
+
+/** The drivers this run tests: the requested one, or every one this machine runs (all of them under CI). */
+export async function testedDrivers(): Promise<DriverName[]> {
+  const requested = process.env.GRADE_DRIVER as DriverName | undefined;
+  if (requested && !driverNames.includes(requested)) throw new Error(`GRADE_DRIVER=${requested}: no such driver`);
+  const out: DriverName[] = [];
+  for (const name of requested ? [requested] : driverNames) {
+    const status = await makeDriver(name).status();
+    if (status.usable) out.push(name);
+    else if (requested || process.env.CI === 'true') t.fail(`driver ${name} cannot run here: ${status.problems.join('; ')}`);
+    else t.comment(`driver ${name} not usable here, not tested: ${status.problems.join('; ')}`);
+  }
+  return out;
+}
+
+export async function conformance(exerciseId: string): Promise<void> {
+  const exercise = findExercise(exerciseId);
+  if (!exercise) throw new Error(`no exercise ${exerciseId}`);
+  const full = process.env.CONFORMANCE === 'full';
+  const drivers = await testedDrivers();
+  const ids = exercise.checks.map((c) => c.id);
+  const mutants = mutantsOf(exercise.id);
+
+  t.test('mutants are well formed and cover every check', async (t) => {
+    t.ok(mutants.length >= 5, `at least 5 mutants (has ${mutants.length})`);
+    for (const m of mutants) for (const id of m.fails) t.ok(ids.includes(id), `${m.name} declares a real check: ${id}`);
+    const covered = new Set(mutants.flatMap((m) => m.fails));
+    for (const id of ids) t.ok(covered.has(id), `some mutant fails ${id}`);
+  });
+
+  for (const driver of drivers) {
+    t.test(`driver ${driver}`, async (t) => {
+      t.test('reference scores full', async (t) => {
+        const r = await gradeFile(exercise.id, solutionFile(exercise.id), driver);
+        t.equal(r.score, r.maxScore, `seed ${r.seed}\n${failures(r)}`);
+        t.ok(r.passed);
+      });
+
+      t.test('stub scores 0', async (t) => {
+        const r = await gradeFile(exercise.id, exerciseFile(exercise.id), driver);
+        t.equal(r.score, 0, `seed ${r.seed}: ` + r.checks.filter((c) => c.points > 0).map((c) => c.id).join(', '));
+        t.ok(r.checks.every((c) => c.status === 'fail'), 'every check fails (none errors)');
+      });
+
+      for (const v of variantsOf(exercise.id)) {
+        t.test(`variant ${v.name}: ${v.description}`, async (t) => {
+          const r = await gradeFile(exercise.id, v.file, driver);
+          t.equal(r.score, r.maxScore, `a correct variant scores full (seed ${r.seed})\n${failures(r)}`);
+        });
+      }
+
+      if (!full && driver !== mutantDriver && drivers.includes(mutantDriver)) {
+        t.comment(`mutants run under ${mutantDriver} (CONFORMANCE=full runs them under every driver)`);
+        return;
+      }
+      for (const m of mutants) {
+        t.test(`mutant ${m.name}: ${m.description}`, async (t) => {
+          const r = await gradeFile(exercise.id, m.file, driver);
+          const failed = r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+          t.same(failed, [...m.fails].sort(), `fails exactly what it declares (seed ${r.seed})\n${failures(r)}`);
+          t.ok(r.checks.every((c) => c.status !== 'error'), 'no check errors');
+        });
+      }
+    });
+  }
+}
