@@ -64,9 +64,19 @@ t.test('--json prints exactly one JSON object; exit 0 when every check passes', 
   const lines = r.stdout.trim().split('\n');
   t.equal(lines.length, 1, 'one line');
   const j = JSON.parse(lines[0]!) as Record<string, unknown>;
-  t.same(Object.keys(j).sort(), ['checks', 'driver', 'exercise', 'maxScore', 'passed', 'score']);
+  t.same(Object.keys(j).sort(), ['checks', 'driver', 'exercise', 'maxScore', 'passed', 'score', 'seed']);
   t.equal(j.score, j.maxScore);
   t.equal(j.driver, 'netns');
+  t.ok(Number.isSafeInteger(j.seed) && (j.seed as number) > 0, 'the seed of the run');
+});
+
+t.test('--seed takes a whole number and refuses anything else with exit 2', async (t) => {
+  for (const bad of ['abc', '0', '-5', '1.5', String(2 ** 31)]) {
+    const r = grade(['connect-timeout', '--seed', bad, '--driver', 'netns']);
+    t.equal(r.code, 2, `--seed ${bad}`);
+    t.match(r.stderr, /--seed/);
+    t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
 });
 
 t.test('a file that does not compile: score 0, exit 1, the compiler message, no stack', async (t) => {
