@@ -86,6 +86,21 @@ export async function buildPrograms(exercise: ExerciseDef, file: string, outDir:
   return { learner, peers };
 }
 
+/**
+ * The lab itself could not be built (no image, no daemon, no privileges, a
+ * kernel without a feature): not the learner's doing, so not a per-check
+ * failure. The CLI reports it once and exits 2.
+ */
+export class LabSetupError extends Error {
+  override name = 'LabSetupError';
+  constructor(
+    readonly scenario: string,
+    readonly cause: unknown,
+  ) {
+    super(`the lab could not be set up (scenario ${scenario}): ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
 /** Runs at most `n` tasks at once: trials start together but two cores run only so many labs well. */
 export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -113,7 +128,12 @@ async function runTrial(
   draws: Draws,
 ): Promise<{ evidence: unknown; setupMs: number; totalMs: number }> {
   const start = nowMs();
-  const lab = await driver.create({ ...scenario.lab, label: scenario.id });
+  let lab: Awaited<ReturnType<LabDriver['create']>>;
+  try {
+    lab = await driver.create({ ...scenario.lab, label: scenario.id });
+  } catch (err) {
+    throw new LabSetupError(scenario.id, err);
+  }
   const setupMs = nowMs() - start;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -152,6 +172,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     const failures: Record<string, string> = {};
     const timings: ScenarioTiming[] = [];
     const slot = limiter(labsAtOnce);
+    let setupError: LabSetupError | undefined;
     await Promise.all(
       scenarios.map(async (scenario) => {
         const trials = scenario.trials ?? 1;
@@ -166,12 +187,14 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
           timing.totalMs = results.map((r) => r.totalMs);
           opts.progress?.({ scenario: scenario.title, phase: 'done', ms: nowMs() - t0 });
         } catch (err) {
+          if (err instanceof LabSetupError) setupError ??= err;
           failures[scenario.id] = err instanceof Error ? err.message : String(err);
           timing.error = failures[scenario.id];
           opts.progress?.({ scenario: scenario.title, phase: 'error', detail: failures[scenario.id] });
         }
       }),
     );
+    if (setupError) throw setupError;
     const checks = exercise.checks.map((check): CheckResult => {
       const base = { id: check.id, category: check.category, title: check.title, maxPoints: check.points };
       const missing = check.needs.find((id) => !(id in evidence));
