@@ -2,7 +2,7 @@
  * Grading one implementation: build the programs, run every scenario in its
  * own lab (in parallel), then let each check judge the evidence.
  */
-import { mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { mkdirSync, rmSync, chmodSync, lstatSync, mkdtempSync, readdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,15 +51,69 @@ export interface GradeOptions {
   progress?: (event: { scenario: string; phase: 'start' | 'done' | 'error'; ms?: number; detail?: string }) => void;
 }
 
-/** Where a grade run keeps its built programs: readable by learner uids, not listable. */
+/**
+ * Where a grade run keeps its built programs: readable by learner uids, not
+ * listable. Normally `<tmp>/netprog-grade-<uid>/<pid>-<hex>`, mode 0711 — but
+ * anyone can create that base first (a file, a symlink, a folder of their own
+ * or one anyone can write), so it is used only if lstat (never following it)
+ * shows a real directory owned by this uid and writable by no one else;
+ * otherwise the run gets a fresh private folder from mkdtemp,
+ * `<tmp>/netprog-grade-<uid>.<pid>-XXXXXX`. Run folders whose grader is dead
+ * (kill -9, a crash) are removed here, when the next run starts.
+ */
 export function runDir(): string {
-  // One base per user: a base made by root would not let another user create runs in it.
-  const base = path.join(os.tmpdir(), `netprog-grade-${process.getuid?.() ?? 'u'}`);
-  mkdirSync(base, { recursive: true, mode: 0o711 });
-  chmodSync(base, 0o711);
-  const dir = path.join(base, `${process.pid}-${randomBytes(6).toString('hex')}`);
-  mkdirSync(dir, { mode: 0o711 });
+  const uid = process.getuid?.() ?? -1;
+  const tmp = os.tmpdir();
+  const base = path.join(tmp, `netprog-grade-${uid < 0 ? 'u' : uid}`);
+  const ours = (p: string): boolean => {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    return st !== undefined && st.isDirectory() && (uid < 0 || st.uid === uid) && (st.mode & 0o022) === 0;
+  };
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  const reap = (parent: string, name: RegExp): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(parent);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const pid = Number(name.exec(entry)?.[1] ?? NaN);
+      if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || alive(pid)) continue;
+      const dir = path.join(parent, entry);
+      // Only a folder this uid made: someone else's entry (or a symlink) is left alone.
+      try {
+        if (ours(dir)) rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // Half removed by a run reaping at the same time, or a file this uid cannot remove: not this run's problem.
+      }
+    }
+  };
+  reap(tmp, new RegExp(`^netprog-grade-${uid < 0 ? 'u' : uid}\\.(\\d+)-[A-Za-z0-9]{6}$`));
+  try {
+    mkdirSync(base, { mode: 0o711 });
+  } catch {
+    // Already there (checked next), or not makeable (then the fallback below).
+  }
+  if (ours(base)) {
+    // One base per user: a base made by root would not let another user create runs in it.
+    chmodSync(base, 0o711);
+    reap(base, /^(\d+)-[0-9a-f]{12}$/);
+    const dir = path.join(base, `${process.pid}-${randomBytes(6).toString('hex')}`);
+    mkdirSync(dir, { mode: 0o711 });
+    chmodSync(dir, 0o711);
+    return dir;
+  }
+  const dir = mkdtempSync(path.join(tmp, `netprog-grade-${uid < 0 ? 'u' : uid}.${process.pid}-`));
   chmodSync(dir, 0o711);
+  process.stderr.write(`grade: ${base} is not a private folder of this user, so this run uses ${dir}\n`);
   return dir;
 }
 

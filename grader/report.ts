@@ -5,6 +5,23 @@
 import { categories, type CheckResult } from './types.ts';
 import type { GradeResult } from './grade.ts';
 
+/**
+ * Text the learner controls — its stderr quoted in a message, error messages,
+ * compiler output, file names — must not drive the reader's terminal: an ESC
+ * sequence could clear the screen and print a fake "Score 12/12". Every C0
+ * control but \n and \t, DEL, every C1 control and the Unicode bidi
+ * overrides become visible escapes (`\x1b`, `\u202e`), so what was a sequence
+ * prints as inert text and nothing is hidden. CRLF becomes LF.
+ */
+export function inert(text: string): string {
+  return String(text)
+    .replace(/\r\n/g, '\n')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+      const n = c.charCodeAt(0);
+      return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+    });
+}
+
 export interface JsonReport {
   exercise: string;
   score: number;
@@ -31,7 +48,8 @@ export function jsonReport(r: GradeResult): JsonReport {
       status,
       points,
       maxPoints,
-      message,
+      // JSON escapes C0 controls, but platforms print the decoded message: no ESC (or C1) there either.
+      message: inert(message),
     })),
   };
 }
@@ -57,11 +75,12 @@ function indent(text: string, pad: string): string {
     .join('\n');
 }
 
+/** The human report. Every string in it goes through inert(): only the Style adds escape sequences. */
 export function humanReport(r: GradeResult, title: string, s: Style = plain): string {
   const lines: string[] = [];
-  lines.push(s.bold(`${title} (${r.exercise})`) + s.dim(`  — driver ${r.driver}, ${(r.wallMs / 1000).toFixed(1)} s`));
+  lines.push(s.bold(inert(`${title} (${r.exercise})`)) + s.dim(inert(`  — driver ${r.driver}, ${(r.wallMs / 1000).toFixed(1)} s`)));
   if (r.compileError) {
-    lines.push('', s.red('Your file does not compile, so nothing was run:'), indent(r.compileError, '  '));
+    lines.push('', s.red('Your file does not compile, so nothing was run:'), indent(inert(r.compileError), '  '));
   }
   for (const cat of categories) {
     const checks = r.checks.filter((c) => c.category === cat);
@@ -71,11 +90,11 @@ export function humanReport(r: GradeResult, title: string, s: Style = plain): st
     lines.push('', s.bold(`${cat}`) + s.dim(`  ${got}/${max}`));
     for (const c of checks) {
       const paint = c.status === 'pass' ? s.green : c.status === 'fail' ? s.red : s.yellow;
-      lines.push(`  ${paint(mark[c.status])} ${c.title} ${s.dim(`(${c.points}/${c.maxPoints})`)}`);
-      if (c.status !== 'pass' && c.message && !r.compileError) lines.push(indent(c.message, '      '));
+      lines.push(`  ${paint(mark[c.status])} ${inert(c.title)} ${s.dim(`(${c.points}/${c.maxPoints})`)}`);
+      if (c.status !== 'pass' && c.message && !r.compileError) lines.push(indent(inert(c.message), '      '));
     }
   }
-  lines.push('', s.dim(`seed ${r.seed} — \`grade ${r.exercise} --seed ${r.seed}\` repeats this run's draws`));
+  lines.push('', s.dim(inert(`seed ${r.seed} — \`grade ${r.exercise} --seed ${r.seed}\` repeats this run's draws`)));
   const total = `${r.score}/${r.maxScore}`;
   lines.push('', r.passed ? s.green(s.bold(`Score ${total} — every check passes.`)) : s.bold(`Score ${total}`));
   return lines.join('\n');
