@@ -1,10 +1,16 @@
 /**
  * Limits for learner code: a user id of its own, no capabilities, and cgroup
- * limits on memory and processes (v1 or v2, whichever the machine mounts).
+ * limits on memory, processes and CPU (v1 or v2, whichever the machine
+ * mounts), with a kill that freezes the cgroup first where cgroup.kill is
+ * missing (v1 freezer), so a fork loop cannot outrun it; and what it may see
+ * (learnerFstab): a /tmp and /dev/shm of its own, its program folder
+ * read-only, no repository, only its own processes in /proc.
  * Where no cgroup controller is writable, RLIMIT_NPROC (per uid, so per lab)
  * and V8's heap limit still hold, and `sandboxReport` says so.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Limits } from './lab.ts';
 
@@ -82,47 +88,201 @@ export function cgroupMode(): CgroupMode {
   return 'none';
 }
 
-export function sandboxReport(mode = cgroupMode()): string {
-  switch (mode) {
-    case 'v1':
-      return 'memory and process limits enforced by cgroup v1 (memory, pids controllers)';
-    case 'v2':
-      return 'memory and process limits enforced by cgroup v2 (memory.max, pids.max)';
-    case 'none':
-      return 'no writable cgroup controllers: processes limited by RLIMIT_NPROC, memory only by V8 heap size';
+/** The v1 hierarchies a learner joins, by controller (missing ones absent). cpu and cpuacct are often one hierarchy. */
+function v1Hierarchies(): Partial<Record<'memory' | 'pids' | 'cpu' | 'cpuacct' | 'freezer', string>> {
+  const probe = { memory: 'tasks', pids: 'tasks', cpu: 'cpu.cfs_quota_us', cpuacct: 'cpuacct.usage', freezer: 'tasks' } as const;
+  const out: Partial<Record<keyof typeof probe, string>> = {};
+  for (const [c, file] of Object.entries(probe) as [keyof typeof probe, string][]) {
+    const dir = path.join(root, c);
+    if (existsSync(path.join(dir, file))) out[c] = dir;
+  }
+  return out;
+}
+
+/** Does the v2 root hand the cpu controller to its children (cpu.max)? */
+function v2Cpu(): boolean {
+  try {
+    return /\bcpu\b/.test(readFileSync(path.join(root, 'cgroup.subtree_control'), 'utf8'));
+  } catch {
+    return false;
   }
 }
 
-/** A cgroup (one per controller under v1) holding one learner program. */
+export function sandboxReport(mode = cgroupMode()): string {
+  switch (mode) {
+    case 'v1': {
+      const h = v1Hierarchies();
+      const limits = h.cpu
+        ? 'memory, process and CPU limits enforced by cgroup v1 (memory, pids, cpu)'
+        : 'memory and process limits enforced by cgroup v1 (memory, pids; no cpu controller: CPU not limited)';
+      const kill = h.freezer
+        ? 'a kill freezes the cgroup first (freezer)'
+        : 'a kill works from pid lists (no freezer controller: a fork loop may race it)';
+      return `${limits}; ${kill}`;
+    }
+    case 'v2': {
+      const limits = v2Cpu()
+        ? 'memory, process and CPU limits enforced by cgroup v2 (memory.max, pids.max, cpu.max)'
+        : 'memory and process limits enforced by cgroup v2 (memory.max, pids.max; cpu controller not enabled at the root: CPU not limited)';
+      return `${limits}; a kill uses cgroup.kill (freeze, kill, thaw where the kernel has none)`;
+    }
+    case 'none':
+      return 'no writable cgroup controllers: processes limited by RLIMIT_NPROC, memory only by V8 heap size, CPU not limited';
+  }
+}
+
+/** CFS period for learner cgroups: short, so a throttled program stalls for a few ms, not 100 ms, mid-measurement. */
+export const cpuPeriodUs = 10_000;
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `done` every ms until it holds or `ms` passes. */
+async function waitUntil(done: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  for (;;) {
+    if (done()) return true;
+    if (Date.now() >= until) return false;
+    await pause(1);
+  }
+}
+
+function readIds(file: string): number[] {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map(Number);
+  } catch {
+    // gone already
+    return [];
+  }
+}
+
+function killIds(ids: number[]): void {
+  for (const id of ids) {
+    try {
+      process.kill(id, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function tryWrite(file: string, text: string): boolean {
+  try {
+    writeFileSync(file, text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a kill may wait for a freeze, and for the cgroup to empty. */
+const freezeWaitMs = 1000;
+const emptyWaitMs = 3000;
+
+/**
+ * Kills everything in v1 cgroups `dirs`. With a freezer cgroup the tasks are
+ * frozen first, so a fork loop cannot add a task between reading the list and
+ * killing it; killed tasks die when thawed. Then waits (bounded) until every
+ * dir is empty, killing any straggler (a freeze that did not complete in time).
+ */
+async function killV1(dirs: string[], freezer: string | undefined): Promise<boolean> {
+  const tasks = (): number[] => [...new Set(dirs.flatMap((d) => readIds(path.join(d, 'tasks'))))];
+  if (freezer && tryWrite(path.join(freezer, 'freezer.state'), 'FROZEN')) {
+    await waitUntil(() => {
+      try {
+        return readFileSync(path.join(freezer, 'freezer.state'), 'utf8').trim() === 'FROZEN';
+      } catch {
+        return true;
+      }
+    }, freezeWaitMs);
+    killIds(tasks());
+    tryWrite(path.join(freezer, 'freezer.state'), 'THAWED');
+  }
+  return waitUntil(() => {
+    const left = tasks();
+    killIds(left);
+    return left.length === 0;
+  }, emptyWaitMs);
+}
+
+function v2Populated(dir: string): boolean {
+  try {
+    return /^populated 1$/m.test(readFileSync(path.join(dir, 'cgroup.events'), 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Kills everything in v2 cgroup `dir`: cgroup.kill, or freeze, kill, thaw where the kernel has none (< 5.14). */
+async function killV2(dir: string): Promise<boolean> {
+  if (!tryWrite(path.join(dir, 'cgroup.kill'), '1')) {
+    if (tryWrite(path.join(dir, 'cgroup.freeze'), '1')) {
+      await waitUntil(() => {
+        try {
+          return /^frozen 1$/m.test(readFileSync(path.join(dir, 'cgroup.events'), 'utf8'));
+        } catch {
+          return true;
+        }
+      }, freezeWaitMs);
+    }
+    killIds(readIds(path.join(dir, 'cgroup.procs')));
+    tryWrite(path.join(dir, 'cgroup.freeze'), '0');
+  }
+  return waitUntil(() => {
+    if (!v2Populated(dir)) return true;
+    killIds(readIds(path.join(dir, 'cgroup.procs')));
+    return false;
+  }, emptyWaitMs);
+}
+
+/** A cgroup (one per controller hierarchy under v1) holding one learner program. */
 export class Cgroup {
   private dirs: string[] = [];
+  private freezer: string | undefined;
   constructor(
     readonly name: string,
     readonly mode: CgroupMode,
   ) {}
 
+  private mk(dir: string): string {
+    if (!this.dirs.includes(dir)) {
+      mkdirSync(dir);
+      this.dirs.push(dir);
+    }
+    return dir;
+  }
+
   create(limits: Limits): void {
     const bytes = String(limits.memoryMb * 1024 * 1024);
+    const quota = String(Math.max(1000, Math.round(limits.cpus * cpuPeriodUs)));
     try {
       if (this.mode === 'v1') {
-        const mem = path.join(root, 'memory', this.name);
-        const pids = path.join(root, 'pids', this.name);
-        mkdirSync(mem);
-        this.dirs.push(mem);
+        const h = v1Hierarchies();
+        const mem = this.mk(path.join(h.memory!, this.name));
         writeFileSync(path.join(mem, 'memory.limit_in_bytes'), bytes);
         // Swap would let a process outgrow its limit; where memsw exists, bound it too.
         const memsw = path.join(mem, 'memory.memsw.limit_in_bytes');
         if (existsSync(memsw)) writeFileSync(memsw, bytes);
-        mkdirSync(pids);
-        this.dirs.push(pids);
+        const pids = this.mk(path.join(h.pids!, this.name));
         writeFileSync(path.join(pids, 'pids.max'), String(limits.pids));
+        // cpu and cpuacct may be one hierarchy (cpu,cpuacct): realpath tells.
+        const real = (d: string | undefined): string | undefined => (d ? realpathSync(d) : undefined);
+        if (h.cpu) {
+          const cpu = this.mk(path.join(real(h.cpu)!, this.name));
+          writeFileSync(path.join(cpu, 'cpu.cfs_period_us'), String(cpuPeriodUs));
+          writeFileSync(path.join(cpu, 'cpu.cfs_quota_us'), quota);
+        }
+        // cpuacct only accounts (cpuUsageUs): the time a learner used, as cpu.stat has it under v2.
+        if (h.cpuacct) this.mk(path.join(real(h.cpuacct)!, this.name));
+        if (h.freezer) this.freezer = this.mk(path.join(h.freezer, this.name));
       } else if (this.mode === 'v2') {
-        const dir = path.join(root, this.name);
-        mkdirSync(dir);
-        this.dirs.push(dir);
+        const dir = this.mk(path.join(root, this.name));
         writeFileSync(path.join(dir, 'memory.max'), bytes);
         if (existsSync(path.join(dir, 'memory.swap.max'))) writeFileSync(path.join(dir, 'memory.swap.max'), '0');
         writeFileSync(path.join(dir, 'pids.max'), String(limits.pids));
+        if (existsSync(path.join(dir, 'cpu.max'))) writeFileSync(path.join(dir, 'cpu.max'), `${quota} ${cpuPeriodUs}`);
       }
     } catch (err) {
       this.remove();
@@ -133,6 +293,11 @@ export class Cgroup {
   /** Files a shell writes its own pid into, to enter the cgroup before exec. */
   procsFiles(): string[] {
     return this.dirs.map((d) => path.join(d, 'cgroup.procs'));
+  }
+
+  /** CPU time used so far by everything in the cgroup, in µs (undefined where not accounted). */
+  cpuUsageUs(): number | undefined {
+    return cgroupCpuUsageUs(this.name, this.mode);
   }
 
   /** Was the memory limit hit? */
@@ -154,37 +319,40 @@ export class Cgroup {
   }
 
   pids(): number[] {
-    const out = new Set<number>();
-    for (const f of this.procsFiles()) {
-      try {
-        for (const l of readFileSync(f, 'utf8').split('\n')) if (l.trim()) out.add(Number(l));
-      } catch {
-        // gone already
-      }
-    }
-    return [...out];
+    return [...new Set(this.procsFiles().flatMap(readIds))];
   }
 
-  killAll(): void {
-    if (this.mode === 'v2') {
-      try {
-        writeFileSync(path.join(root, this.name, 'cgroup.kill'), '1');
-      } catch {
-        // older kernels have no cgroup.kill; fall through
-      }
-    }
-    for (const pid of this.pids()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+  /**
+   * Kills every process in the cgroup, fork loops included, and resolves once
+   * the cgroup is empty (false if it still was not after a few seconds).
+   */
+  async killAll(): Promise<boolean> {
+    if (this.dirs.length === 0) return true;
+    if (this.mode === 'v2') return killV2(this.dirs[0]!);
+    return killV1(this.dirs, this.freezer);
   }
 
   remove(): void {
     for (const d of this.dirs.splice(0)) removeCgroupDir(d);
+    this.freezer = undefined;
   }
+}
+
+/** CPU time (µs) used by learner cgroup `name`: cpuacct.usage under v1, cpu.stat's usage_usec under v2. */
+export function cgroupCpuUsageUs(name: string, mode = cgroupMode()): number | undefined {
+  try {
+    if (mode === 'v1') {
+      const acct = v1Hierarchies().cpuacct;
+      return acct ? Number(readFileSync(path.join(realpathSync(acct), name, 'cpuacct.usage'), 'utf8')) / 1000 : undefined;
+    }
+    if (mode === 'v2') {
+      const m = /^usage_usec (\d+)$/m.exec(readFileSync(path.join(root, name, 'cpu.stat'), 'utf8'));
+      return m ? Number(m[1]) : undefined;
+    }
+  } catch {
+    // gone already
+  }
+  return undefined;
 }
 
 function removeCgroupDir(dir: string): void {
@@ -203,11 +371,13 @@ function removeCgroupDir(dir: string): void {
   }
 }
 
-/** Cgroups whose name starts with `prefix` (all controllers), for the reaper. */
+/** Cgroups whose name starts with `prefix` (every hierarchy), for the reaper. */
 export function listCgroups(prefix: string): string[] {
-  const parents = [path.join(root, 'memory'), path.join(root, 'pids'), root];
+  // Co-mounted controllers (cpu,cpuacct) are one hierarchy under two names: list it once.
+  const hierarchies = ['memory', 'pids', 'cpu', 'cpuacct', 'freezer'].map((c) => path.join(root, c)).filter((p) => existsSync(p));
+  const parents = [...new Set(hierarchies.map((p) => realpathSync(p)))];
   const out: string[] = [];
-  for (const p of parents) {
+  for (const p of [...parents, root]) {
     try {
       for (const d of readdirSync(p)) if (d.startsWith(prefix)) out.push(path.join(p, d));
     } catch {
@@ -217,21 +387,80 @@ export function listCgroups(prefix: string): string[] {
   return out;
 }
 
-export function reapCgroup(dir: string): void {
-  try {
-    for (const l of readFileSync(path.join(dir, 'cgroup.procs'), 'utf8').split('\n')) {
-      if (l.trim()) {
-        try {
-          process.kill(Number(l), 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-    }
-  } catch {
-    // gone
+/**
+ * Kills what a dead grader left in cgroup `dir`, then removes it. Under v1 the
+ * freezer cgroup of the same name (maybe left FROZEN mid-kill) is frozen, its
+ * tasks killed and thawed, or nothing in it could die and no rmdir succeed.
+ */
+export async function reapCgroup(dir: string): Promise<void> {
+  if (path.dirname(dir) === root) {
+    await killV2(dir);
+  } else {
+    const freezer = path.join(root, 'freezer', path.basename(dir));
+    const hasFreezer = existsSync(path.join(freezer, 'freezer.state'));
+    await killV1(hasFreezer ? [dir, freezer] : [dir], hasFreezer ? freezer : undefined);
   }
   removeCgroupDir(dir);
+}
+
+/** Options of the learner's /proc: other users' processes are not there at all. */
+export const procOptions = 'nosuid,nodev,noexec,hidepid=invisible';
+
+/**
+ * Can /proc be mounted with hidepid=invisible in a mount namespace of our
+ * own? Needs Linux 5.8+, where each proc mount has its own options (before,
+ * the options were the pid namespace's, and "invisible" is refused anyway).
+ * Tried once, in a throwaway mount namespace.
+ */
+let hidepid: Promise<boolean> | undefined;
+export function procHidepid(): Promise<boolean> {
+  hidepid ??= new Promise((resolve) => {
+    const [major = 0, minor = 0] = os.release().split('.').map((n) => parseInt(n, 10));
+    if (major < 5 || (major === 5 && minor < 8)) return resolve(false);
+    execFile(
+      'unshare',
+      ['--mount', '--propagation', 'private', '--', 'mount', '-t', 'proc', '-o', procOptions, 'proc', '/proc'],
+      { timeout: 5000 },
+      (err) => resolve(!err),
+    );
+  });
+  return hidepid;
+}
+
+export async function privacyReport(): Promise<string> {
+  const base = 'learner sees a private /tmp and /dev/shm, its program folder read-only, not the repository';
+  return (await procHidepid())
+    ? `${base}, and only its own processes (/proc hidepid=invisible)`
+    : `${base}; /proc could not be mounted with hidepid=invisible (needs Linux 5.8+): learner code can see other processes' command lines`;
+}
+
+/** A path in fstab(5): blanks and backslashes as octal escapes. */
+function fstabPath(p: string): string {
+  return p.replace(/[ \t\n\\]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
+}
+
+/**
+ * The learner's mounts, as an fstab(5) for one `mount -a -c` in its private
+ * mount namespace (one process, where a `mount` per line costs ~1.5 ms each),
+ * run with the program's folder as working directory: the repository becomes
+ * an empty tmpfs; /tmp and /dev/shm fresh private tmpfs (not the host's:
+ * other runs' bundles, the grader's caches); the program's folder, still
+ * reachable as /proc/self/cwd once /tmp is covered, bound back read-only at
+ * its own path (-c: not canonicalized into the new, empty /tmp; X-mount.mkdir
+ * makes the path in it); and, where the kernel allows, a /proc that shows
+ * only the learner's own processes. Sources are unique names: `mount -a`
+ * skips what looks mounted already.
+ */
+export function learnerFstab(opts: { repoRoot: string; programDir: string; hidepid: boolean }): string {
+  const tmpfs = 'rw,nosuid,nodev,size=16m,mode=1777';
+  const lines = [
+    ['netprog-hide', opts.repoRoot, 'tmpfs', 'size=1k,mode=0755'],
+    ['netprog-tmp', '/tmp', 'tmpfs', tmpfs],
+    ...(existsSync('/dev/shm') ? [['netprog-shm', '/dev/shm', 'tmpfs', tmpfs]] : []),
+    ['/proc/self/cwd', opts.programDir, 'none', 'bind,ro,nosuid,nodev,noexec,X-mount.mkdir'],
+    ...(opts.hidepid ? [['netprog-proc', '/proc', 'proc', procOptions]] : []),
+  ];
+  return lines.map(([src, dst, type, o]) => `${fstabPath(src!)} ${fstabPath(dst!)} ${type} ${o} 0 0\n`).join('');
 }
 
 /**

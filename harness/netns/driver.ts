@@ -5,7 +5,9 @@
  * util-linux (nsenter, setpriv, unshare, prlimit).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { nowMs, sleep } from '../clock.ts';
 import { $, $try, errorText, runWithInput } from '../exec.ts';
@@ -21,8 +23,22 @@ import {
   type Limits,
   type ProgramSpec,
 } from '../lab.ts';
+import { programDirToken } from '../node-flags.ts';
 import { LabProcess } from '../process.ts';
-import { Cgroup, cgroupMode, dropPrivileges, leaseUid, listCgroups, reapCgroup, releaseUid, staleUidLeases, sandboxReport } from '../sandbox.ts';
+import {
+  Cgroup,
+  cgroupMode,
+  dropPrivileges,
+  learnerFstab,
+  leaseUid,
+  listCgroups,
+  privacyReport,
+  procHidepid,
+  reapCgroup,
+  releaseUid,
+  staleUidLeases,
+  sandboxReport,
+} from '../sandbox.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
@@ -186,6 +202,7 @@ class NetnsLab implements Lab {
   }
 
   async startLearner(program: ProgramSpec, limitsIn: Partial<Limits> = {}): Promise<LabProcess> {
+    const hidepid = await procHidepid();
     this.assertOpen();
     const limits = { ...defaultLimits, ...limitsIn };
     const cg = new Cgroup(`${this.id}-learner${this.learnerCount++}`, cgroupMode());
@@ -193,42 +210,56 @@ class NetnsLab implements Lab {
     this.cgroups.add(cg);
     const uid = this.uid;
     const heapMb = Math.max(32, Math.floor(limits.memoryMb * 0.75));
+    // This run's folder of bundles (harness/bundle.ts): the learner sees it, read-only, at the same path.
+    const programDir = path.dirname(path.resolve(program.file));
     const enter = cg
       .procsFiles()
       .map((f) => `echo $$ > ${f}`)
       .join(' && ');
-    // Outer shell: join the cgroups, then a private mount namespace where the
-    // repository is an empty tmpfs, then the learner's network namespace,
-    // then drop to an unprivileged uid with no capabilities.
     const inner = [
       ...dropPrivileges(uid, limits),
       ...cleanEnv({ HOME: '/nonexistent', ...program.env }),
       process.execPath,
       '--enable-source-maps',
       `--max-old-space-size=${heapMb}`,
+      ...(program.nodeArgs ?? []).map((a) => a.replaceAll(programDirToken, programDir)),
       program.file,
       ...(program.args ?? []),
     ];
+    // Outer shell: join the cgroups; in a private mount namespace, make the
+    // learner's mounts (sandbox.ts learnerFstab, read from fd 4: an unlinked
+    // file, so nothing is left behind); then the learner's network namespace,
+    // and an unprivileged uid with no capabilities. Every step execs, so the
+    // child's pid ends up being node's: signals reach it, not a wrapper.
     const script = [
       enter || 'true',
-      `mount -t tmpfs -o size=1k,mode=0755 none "$1"`,
-      'ns="$2"',
+      'cd "$2"',
+      'mount -a -c -T /proc/self/fd/4',
+      'exec 4<&-',
+      'cd /',
+      'ns="$1"',
       'shift 2',
       `exec nsenter --net="$ns" -- "$@"`,
     ].join(' && ');
-    const child = spawn(
-      'unshare',
-      ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sandbox', repoRoot, `${netnsDir}/${this.ns.learner}`, ...inner],
-      {
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-        detached: true,
-        cwd: '/',
-        env: { PATH: basePath },
-      },
-    );
+    const fstab = fstabFd(learnerFstab({ repoRoot, programDir, hidepid }));
+    let child: ChildProcess;
+    try {
+      child = spawn(
+        'unshare',
+        ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sandbox', `${netnsDir}/${this.ns.learner}`, programDir, ...inner],
+        {
+          stdio: ['pipe', 'pipe', 'pipe', 'pipe', fstab],
+          detached: true,
+          cwd: '/',
+          env: { PATH: basePath },
+        },
+      );
+    } finally {
+      closeSync(fstab);
+    }
     const killTree = async (sig: NodeJS.Signals): Promise<void> => {
       if (sig === 'SIGKILL') {
-        cg.killAll();
+        await cg.killAll();
         await killUid(uid);
         if (child.pid) tryKill(-child.pid, 'SIGKILL');
       } else if (child.pid) {
@@ -297,16 +328,30 @@ class NetnsLab implements Lab {
     await this.building?.catch(() => {});
     await Promise.all([...this.processes].map((p) => p.kill()));
     this.monitor?.kill('SIGKILL');
-    for (const cg of this.cgroups) {
-      cg.killAll();
-      cg.remove();
-    }
+    await Promise.all(
+      [...this.cgroups].map(async (cg) => {
+        await cg.killAll();
+        cg.remove();
+      }),
+    );
     await deleteNamespaces(this.allNamespaces());
     // Anything still running as this lab's uid (a learner that escaped its cgroup) dies before the uid is reused.
     await killUid(this.uid);
     releaseUid(this.uid);
     openLabs.delete(this);
   }
+}
+
+/** A file descriptor to read `text` from, a regular file (mount(8) reads no pipe) already unlinked. */
+function fstabFd(text: string): number {
+  const file = `/run/netprog-fstab-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const fd = openSync(file, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+  } finally {
+    unlinkSync(file);
+  }
+  return fd;
 }
 
 const basePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -369,6 +414,7 @@ export class NetnsDriver implements LabDriver {
       ['nsenter', 'util-linux'],
       ['setpriv', 'util-linux'],
       ['unshare', 'util-linux'],
+      ['mount', 'mount'],
       ['prlimit', 'util-linux'],
       ['stdbuf', 'coreutils'],
       ['bash', 'bash'],
@@ -377,6 +423,7 @@ export class NetnsDriver implements LabDriver {
       if (found.exitCode !== 0) problems.push(`\`${tool}\` is missing: install it with \`apt-get install ${pkg}\``);
     }
     notes.push(sandboxReport());
+    if (problems.length === 0) notes.push(await privacyReport());
     return { usable: problems.length === 0, problems, notes };
   }
 
@@ -407,7 +454,7 @@ export class NetnsDriver implements LabDriver {
     };
     const names = existsSync(netnsDir) ? readdirSync(netnsDir) : [];
     await deleteNamespaces(names.filter(stale));
-    for (const dir of listCgroups(namePrefix)) if (stale(dir.split('/').pop()!)) reapCgroup(dir);
+    for (const dir of listCgroups(namePrefix)) if (stale(dir.split('/').pop()!)) await reapCgroup(dir);
     for (const uid of staleUidLeases()) {
       await killUid(uid);
       releaseUid(uid);
