@@ -4,10 +4,10 @@
  * loader, no node_modules and none of the repository inside the sandbox, and
  * a learner file that does not compile is reported once, before any lab.
  */
-import { build, type Message } from 'esbuild';
+import { build, type Message, type OnResolveArgs, type OnResolveResult, type PluginBuild } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync, realpathSync, renameSync } from 'node:fs';
 import path from 'node:path';
 
 /** The import specifier runners use for the learner's module. */
@@ -30,6 +30,76 @@ function describe(m: Message): string {
   return `${loc}${m.text}${line}`;
 }
 
+/** Marks the resolve calls the confinement makes itself, so they are not confined twice. */
+const resolving = Symbol('lab-imports: resolving');
+
+/** Inside `root` (both real paths), or `root` itself. */
+function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function realFolderOf(file: string): string {
+  try {
+    return realpathSync(path.dirname(file));
+  } catch {
+    return path.dirname(file);
+  }
+}
+
+/**
+ * The graded file itself must live in its folder: a symlink to a file elsewhere
+ * (a reference, say) is refused before anything is bundled.
+ */
+function confinedEntry(file: string): void {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return; // esbuild says the file is missing, in its words
+  }
+  if (!inside(realFolderOf(file), real)) {
+    throw new CompileError(file, [`${file}: the graded file is a link to ${real}, outside its folder: hand in the file itself`]);
+  }
+}
+
+/**
+ * The exercise contract for learner code: Node built-ins, and files inside the
+ * graded file's folder (its subfolders too), found by their real paths. Nothing
+ * of the kit (checks, solutions, package.json, node_modules) and nothing a
+ * symlink leads to outside the folder; the same holds for every file it imports.
+ */
+async function confine(b: PluginBuild, args: OnResolveArgs, root: string): Promise<OnResolveResult | undefined> {
+  if (args.kind === 'entry-point') return undefined;
+  const spec = args.path;
+  const relative = spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../');
+  if (!relative && !path.isAbsolute(spec)) {
+    return { errors: [{ text: `import "${spec}" is not a Node built-in: exercise files may import only node:* modules and files in their own folder` }] };
+  }
+  const found = await b.resolve(spec, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: resolving });
+  if (found.errors.length > 0) return { errors: found.errors };
+  let real = found.path;
+  try {
+    real = realpathSync(found.path);
+  } catch {
+    // esbuild found it; a path that cannot be made real is judged as written
+  }
+  if (!inside(root, real)) {
+    const written = path.resolve(args.resolveDir, spec);
+    let linked = false;
+    try {
+      linked = realpathSync(written) !== written;
+    } catch {
+      // written without its extension: esbuild's path is the one to show
+    }
+    const where = linked ? `${written}, a link to ${real}` : real;
+    return {
+      errors: [{ text: `import "${spec}" leaves the exercise's folder (${where}): exercise files may import only node:* modules and files in their own folder` }],
+    };
+  }
+  return { path: found.path, sideEffects: found.sideEffects };
+}
+
 export interface BundleOptions {
   entry: string;
   outDir: string;
@@ -43,6 +113,10 @@ export async function bundle(opts: BundleOptions): Promise<string> {
   const key = createHash('sha256').update(`${opts.entry}\0${opts.learnerFile ?? ''}`).digest('hex').slice(0, 12);
   const outfile = path.join(opts.outDir, `${path.basename(opts.entry).replace(/\.[mc]?[tj]s$/, '')}-${key}.mjs`);
   const learner = opts.learnerFile ? path.resolve(opts.learnerFile) : undefined;
+  // The learner's file is the entry: everything this bundle holds is the learner's, confined to its folder.
+  const confined = learner !== undefined && path.resolve(opts.entry) === learner;
+  if (confined) confinedEntry(learner);
+  const root = confined ? realFolderOf(learner) : undefined;
   try {
     await build({
       entryPoints: [opts.entry],
@@ -56,6 +130,8 @@ export async function bundle(opts: BundleOptions): Promise<string> {
       logLevel: 'silent',
       // A learner's file may use CommonJS-only globals in an ESM world; give them require.
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      // A tsconfig.json the learner puts beside the file must not redirect imports (paths, baseUrl).
+      ...(confined ? { tsconfigRaw: '{}' } : {}),
       plugins: [
         {
           name: 'lab-imports',
@@ -64,15 +140,14 @@ export async function bundle(opts: BundleOptions): Promise<string> {
               if (!learner) return { errors: [{ text: 'this program needs a learner file' }] };
               return { path: learner };
             });
-            // The learner's file may import Node built-ins only (the exercise contract).
-            b.onResolve({ filter: /.*/ }, (args) => {
+            b.onResolve({ filter: /.*/ }, async (args) => {
               if (builtins.has(args.path)) return { path: args.path, external: true };
-              if (learner && args.importer === learner && !args.path.startsWith('.') && !args.path.startsWith('/')) {
-                return {
-                  errors: [{ text: `"${args.path}" is not a Node built-in: exercise files may import only node:* modules` }],
-                };
+              if (args.pluginData === resolving) return undefined;
+              if (!confined) {
+                // A runner or peer: the kit's own code, resolved as usual.
+                return undefined;
               }
-              return undefined;
+              return confine(b, args, root!);
             });
           },
         },
@@ -82,8 +157,8 @@ export async function bundle(opts: BundleOptions): Promise<string> {
     const failure = err as { errors?: Message[] };
     if (failure.errors) {
       const inLearner = failure.errors.filter((m) => learner && m.location?.file && path.resolve(m.location.file) === learner);
-      if (learner && (inLearner.length > 0 || failure.errors.some((m) => !m.location))) {
-        throw new CompileError(learner, (inLearner.length ? inLearner : failure.errors).map(describe));
+      if (learner && (confined || inLearner.length > 0 || failure.errors.some((m) => !m.location))) {
+        throw new CompileError(learner, (inLearner.length && !confined ? inLearner : failure.errors).map(describe));
       }
       throw new Error(`harness program ${opts.entry} does not build:\n${failure.errors.map(describe).join('\n')}`);
     }
