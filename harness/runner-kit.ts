@@ -22,8 +22,8 @@
  * Import this module first in a runner: ES modules evaluate in import order,
  * so its top level runs before any other code of the runner.
  */
-import { createHmac } from 'node:crypto';
-import { readSync, writeSync } from 'node:fs';
+import { createHmac, createSecretKey } from 'node:crypto';
+import * as fs from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { eventRecordMark } from './records.ts';
 
@@ -34,6 +34,10 @@ const uncurry =
   <A extends unknown[], R>(fn: (...args: A) => R) =>
   (self: unknown, ...args: A): R =>
     Reflect.apply(fn, self, args) as R;
+// Named imports of built-ins are live bindings that syncBuiltinESMExports() updates after a
+// learner patches fs.writeSync: these consts keep the functions as they were at load.
+const readSync = fs.readSync;
+const writeSync = fs.writeSync;
 const hrtimeBigint = process.hrtime.bigint.bind(process.hrtime);
 const jsonStringify = JSON.stringify;
 const jsonParse = JSON.parse;
@@ -67,8 +71,15 @@ interface Secret {
   learner: string;
 }
 
+/**
+ * Reads the first line of stdin byte by byte. Every buffer that holds the key is
+ * Buffer.alloc'd (never a slice of Node's shared pool, which any Buffer's
+ * .buffer exposes) and zeroed once read; the key itself ends up in a KeyObject,
+ * outside the JavaScript heap.
+ */
 function readSecretLine(): Secret {
-  const bytes: number[] = [];
+  let line = Buffer.alloc(4096);
+  let len = 0;
   const one = Buffer.alloc(1);
   for (;;) {
     let n: number;
@@ -82,16 +93,30 @@ function readSecretLine(): Secret {
       throw err;
     }
     if (n === 0 || one[0] === 0x0a) break;
-    bytes.push(one[0]!);
-    if (bytes.length > 1 << 20) throw new Error('runner: secret line too long');
+    if (len === line.length) {
+      if (len >= 1 << 20) throw new Error('runner: secret line too long');
+      const bigger = Buffer.alloc(len * 2);
+      line.copy(bigger);
+      line.fill(0);
+      line = bigger;
+    }
+    line[len++] = one[0]!;
   }
-  const text = Buffer.from(bytes).toString('utf8');
+  one.fill(0);
+  const text = line.toString('utf8', 0, len);
+  line.fill(0);
   if (!text) throw new Error('runner: no instructions on stdin (this program is started by the grader)');
   return jsonParse(text) as Secret;
 }
 
 const secret = readSecretLine();
-const key = bufferFrom(secret.key, 'hex');
+const key = (() => {
+  const raw = Buffer.alloc(32);
+  raw.write(secret.key, 'hex');
+  const k = createSecretKey(raw);
+  raw.fill(0);
+  return k;
+})();
 secret.key = '';
 
 /** The scenario's instructions, as the grader sent them. */
