@@ -100,6 +100,8 @@ class ContainerProgram extends EventEmitter implements ProgramHandle {
   readonly stdin: Writable;
   readonly pid = undefined;
   oomKilled = false;
+  /** Signal numbers the grader sent this container (LabProcess.kill). */
+  readonly signalsSent = new Set<number>();
   /** Resolves once the container has exited and been looked at. */
   readonly done: Promise<void>;
 
@@ -149,10 +151,14 @@ class ContainerProgram extends EventEmitter implements ProgramHandle {
       this.oomKilled = info?.State.OOMKilled ?? false;
       const t = monotonicFrom(info?.State.FinishedAt, startedAt);
       // The daemon's word, never the program's: docker-init reports a death by
-      // signal n as 128+n (a program that exits with 128+n itself reads the same).
+      // signal n as 128+n, and a program that exits with 128+n itself reads
+      // the same. So 128+n is a signal only where one explains it: the grader
+      // sent signal n (or the kernel's OOM killer, SIGKILL); otherwise it is
+      // the exit code the program chose.
       let code: number | null = status;
       let signal: NodeJS.Signals | null = null;
-      if (status > 128 && signalNames[status - 128]) {
+      const n = status - 128;
+      if (n > 0 && signalNames[n] && (this.signalsSent.has(n) || (this.oomKilled && n === os.constants.signals.SIGKILL))) {
         code = null;
         signal = signalNames[status - 128]!;
       }
@@ -536,6 +542,8 @@ class DockerLab implements Lab {
     }
     const handle = new ContainerProgram(container, attach, wait, startedAt, () => this.driver.clockOffset);
     const proc = new LabProcess(name, handle, async (sig) => {
+      const n = typeof sig === 'number' ? sig : os.constants.signals[sig as NodeJS.Signals];
+      if (n) handle.signalsSent.add(n);
       await ignoreGone(container.kill({ signal: sig }));
     });
     proc.memoryLimitHit = () => handle.oomKilled;
