@@ -244,7 +244,7 @@ class DockerLab implements Lab {
   async setup(): Promise<void> {
     const t0 = nowMs();
     const all = [this.subnets.learner, ...this.subnets.peers];
-    await Promise.all(
+    await allSettledOrThrow(
       all.map(async (subnet, i) => {
         const net = await this.client.network.create({
           Name: this.networks[i]!,
@@ -266,7 +266,7 @@ class DockerLab implements Lab {
       }),
     );
     const t1 = nowMs();
-    await Promise.all([this.startRouter(), ...[...this.hosts.values()].map((h) => this.startHost(h))]);
+    await allSettledOrThrow([this.startRouter(), ...[...this.hosts.values()].map((h) => this.startHost(h))]);
     debug(`${this.id}: networks ${(t1 - t0).toFixed(0)} ms, containers ${(nowMs() - t1).toFixed(0)} ms`);
   }
 
@@ -341,7 +341,7 @@ class DockerLab implements Lab {
     });
     this.containers.add(router);
     this.router = router;
-    await Promise.all(
+    await allSettledOrThrow(
       this.subnets.peers.map((_, i) =>
         this.d.getNetwork(this.networks[i + 1]!).connect({ Container: router.id, EndpointConfig: { IPAMConfig: { IPv4Address: ifaces[i + 1]!.from } } }),
       ),
@@ -708,10 +708,23 @@ async function removeNetwork(d: Dockerode, id: string): Promise<void> {
   }
 }
 
+/**
+ * Like Promise.all, but waits for every promise before it throws the first
+ * error: a lab whose setup fails is closed only once nothing of it is still
+ * being created (a network created after close() looked would be left behind).
+ */
+async function allSettledOrThrow(promises: Array<Promise<unknown>>): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** Picks `count` free /24s from the pool, avoiding every network the daemon has. */
 async function allocateSubnets(d: Dockerode, count: number): Promise<string[]> {
+  const networks = await d.listNetworks();
+  // What this process has taken is read after the await: labs created at once must not pick alike.
   const used = new Set(taken);
-  for (const n of await d.listNetworks()) {
+  for (const n of networks) {
     for (const c of n.IPAM?.Config ?? []) {
       const m = /^(\d+\.\d+\.\d+)\.\d+\/(\d+)$/.exec(c.Subnet ?? '');
       if (m && Number(m[2]) >= 24) used.add(m[1]!);
