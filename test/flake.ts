@@ -5,6 +5,10 @@
  * any miss, so `grade <exercise> --solution --seed N` replays it).
  *
  *   npm run flake -- [--runs 20] [--busy] [--exercise ID] [--driver netns|docker]
+ *
+ * With --mutants it grades every mutant instead, once per run at a new seed, and
+ * counts the runs where a mutant did not fail exactly the checks it declares
+ * (`// fails:`): "every mutant is caught at each of N seeds".
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -12,6 +16,7 @@ import { exercises } from '../grader/exercises.ts';
 import { grade } from '../grader/grade.ts';
 import { pickDriver, type DriverName } from '../grader/drivers.ts';
 import { solutionFile } from '../grader/paths.ts';
+import { mutantsOf } from './lib/mutants.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,6 +25,7 @@ const { values } = parseArgs({
     exercise: { type: 'string' },
     driver: { type: 'string' },
     variants: { type: 'boolean' },
+    mutants: { type: 'boolean' },
   },
 });
 const picked = await pickDriver(values.driver as DriverName | undefined);
@@ -33,6 +39,21 @@ const spinner = values.busy ? spawn(process.execPath, ['-e', 'for(;;){}'], { std
 let bad = 0;
 try {
   for (const ex of exercises.filter((e) => !values.exercise || e.id === values.exercise)) {
+    if (values.mutants) {
+      for (const m of mutantsOf(ex.id)) {
+        const misses: string[] = [];
+        for (let i = 0; i < Number(values.runs); i++) {
+          const r = await grade({ exercise: ex, file: m.file, driver });
+          const failed = r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+          const expected = [...m.fails].sort();
+          if (failed.join(',') !== expected.join(',')) misses.push(`seed ${r.seed}: failed [${failed.join(', ')}], declares [${expected.join(', ')}]`);
+        }
+        bad += misses.length;
+        console.log(`${ex.id}/${m.name}`.padEnd(52) + ` caught exactly ${Number(values.runs) - misses.length}/${values.runs}${values.busy ? ' (other core busy)' : ''}`);
+        for (const line of misses) console.log(`  ${line}`);
+      }
+      continue;
+    }
     const misses: string[] = [];
     const walls: number[] = [];
     for (let i = 0; i < Number(values.runs); i++) {
