@@ -16,7 +16,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../grader/paths.ts';
 import { findExercise } from '../../grader/exercises.ts';
-import { testedDrivers, mutantDriver } from './conformance.ts';
+import type { DriverName } from '../../grader/drivers.ts';
+import { testedDrivers } from './conformance.ts';
 import { failures, gradeFile } from './grade.ts';
 
 export interface GamingFixture {
@@ -45,9 +46,9 @@ export function gamingFixtures(exerciseId: string): GamingFixture[] {
 }
 
 /**
- * Grades every gaming fixture of an exercise at each pinned seed (one driver: the
- * mutants' one), two grades at a time, and asserts each loses at least the checks it
- * names at every seed.
+ * Grades every gaming fixture of an exercise at each pinned seed under every driver
+ * this machine runs (both under CI=true), two grades at a time, and asserts each
+ * loses at least the checks it names at every seed.
  */
 export async function gaming(exerciseId: string, seeds: number[]): Promise<void> {
   const exercise = findExercise(exerciseId);
@@ -57,15 +58,14 @@ export async function gaming(exerciseId: string, seeds: number[]): Promise<void>
   t.ok(fixtures.length > 0, `${exerciseId} has gaming fixtures`);
   for (const f of fixtures) for (const id of f.loses) t.ok(ids.includes(id), `${f.name} names a real check: ${id}`);
   const drivers = await testedDrivers();
-  if (!drivers.includes(mutantDriver)) return;
-  const jobs = fixtures.flatMap((f) => seeds.map((seed) => ({ f, seed })));
-  const results: Array<{ f: GamingFixture; seed: number; r: Awaited<ReturnType<typeof gradeFile>> }> = [];
+  const jobs = drivers.flatMap((driver) => fixtures.flatMap((f) => seeds.map((seed) => ({ f, seed, driver }))));
+  const results: Array<{ f: GamingFixture; seed: number; driver: DriverName; r: Awaited<ReturnType<typeof gradeFile>> }> = [];
   for (let i = 0; i < jobs.length; i += 2) {
     const pair = jobs.slice(i, i + 2);
-    results.push(...(await Promise.all(pair.map(async ({ f, seed }) => ({ f, seed, r: await gradeFile(exerciseId, f.file, mutantDriver, seed) })))));
+    results.push(...(await Promise.all(pair.map(async ({ f, seed, driver }) => ({ f, seed, driver, r: await gradeFile(exerciseId, f.file, driver, seed) })))));
   }
-  for (const { f, seed, r } of results) {
-    t.test(`${f.name} (seed ${seed}): ${f.description}`, async (t) => {
+  for (const { f, seed, driver, r } of results) {
+    t.test(`${driver}: ${f.name} (seed ${seed}): ${f.description}`, async (t) => {
       t.notOk(r.compileError, `compiles${r.compileError ? `: ${r.compileError}` : ''}`);
       for (const id of f.loses) {
         const c = r.checks.find((x) => x.id === id);
