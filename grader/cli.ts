@@ -207,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
 
   const showProgress = !values.json && process.stderr.isTTY;
   let crashArmed = crashTest === 'lab' || crashTest === 'oom';
+  let waitShown = false;
   const result = await grade({
     exercise,
     file,
@@ -224,6 +225,10 @@ async function main(argv: string[]): Promise<number> {
       }
       if (!showProgress) return;
       if (e.phase === 'start') process.stderr.write(style.dim(inert(`  … ${e.scenario}`) + '\n'));
+      if (e.phase === 'wait' && !waitShown) {
+        waitShown = true;
+        process.stderr.write(style.dim(`  … waiting for a lab: ${e.detail}\n`));
+      }
       if (e.phase === 'error') process.stderr.write(style.yellow(inert(`  ! ${e.scenario}: ${e.detail}`) + '\n'));
     },
   });

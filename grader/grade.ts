@@ -10,6 +10,7 @@ import { bundle, bundleLearnerModule, CompileError } from '../harness/bundle.ts'
 import { learnerBundleName } from './runner.ts';
 import { Draws, newSeed } from './draws.ts';
 import { nowMs } from '../harness/clock.ts';
+import { inSlot } from '../harness/slots.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import type { CheckResult, EvidenceSet, ExerciseDef, Programs, Scenario } from './types.ts';
 
@@ -48,7 +49,7 @@ export interface GradeOptions {
   /** Replays the draws of an earlier run; a new seed when absent. */
   seed?: number;
   /** Called as scenarios start and finish, for progress lines. */
-  progress?: (event: { scenario: string; phase: 'start' | 'done' | 'error'; ms?: number; detail?: string }) => void;
+  progress?: (event: { scenario: string; phase: 'start' | 'wait' | 'done' | 'error'; ms?: number; detail?: string }) => void;
 }
 
 /**
@@ -235,7 +236,11 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         opts.progress?.({ scenario: scenario.title, phase: 'start' });
         const t0 = nowMs();
         try {
-          const results = await Promise.all(Array.from({ length: trials }, (_, i) => slot(() => runTrial(scenario, i, driver, programs, draws))));
+          // Two bounds: this grade's own labs, and the machine's lab slots shared with other graders (harness/slots.ts).
+          const onWait = () => opts.progress?.({ scenario: scenario.title, phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
+          const results = await Promise.all(
+            Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrial(scenario, i, driver, programs, draws), { onWait }))),
+          );
           evidence[scenario.id] = results.map((r) => r.evidence);
           timing.setupMs = results.map((r) => r.setupMs);
           timing.totalMs = results.map((r) => r.totalMs);

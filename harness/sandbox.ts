@@ -26,7 +26,7 @@ export const uidSpan = 4000;
  */
 const leaseDir = '/run/netprog-grade-uids';
 
-function ownerAlive(pid: number): boolean {
+export function ownerAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
