@@ -15,9 +15,33 @@ import path from 'node:path';
 import type { Limits } from './lab.ts';
 
 const root = '/sys/fs/cgroup';
-/** Learner uids are taken from this range: one per lab, so labs cannot signal each other. */
-export const uidBase = 61000;
-export const uidSpan = 4000;
+/**
+ * Learner uids are taken from this range: one per lab, so labs cannot signal
+ * each other. 60100–61099 sits in Debian's on-demand range (60000–64999),
+ * below systemd's DynamicUser range (61184–65519); a uid that an account or a
+ * running process has is skipped all the same (uidInUse).
+ */
+export const uidBase = 60100;
+export const uidSpan = 1000;
+
+/** An account (/etc/passwd) or a live process (real or effective uid) has this uid. */
+export function uidInUse(uid: number): boolean {
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) if (Number(line.split(':')[2]) === uid && line.includes(':')) return true;
+  } catch {
+    // no passwd file: processes still tell
+  }
+  for (const d of readdirSync('/proc')) {
+    if (d.charCodeAt(0) < 48 || d.charCodeAt(0) > 57) continue;
+    try {
+      const m = /^Uid:\s+(\d+)\s+(\d+)/m.exec(readFileSync(`/proc/${d}/status`, 'utf8'));
+      if (m && (Number(m[1]) === uid || Number(m[2]) === uid)) return true;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return false;
+}
 
 /**
  * Learner uids are leased system-wide, one per lab: a lease is a directory
@@ -46,6 +70,11 @@ export function leaseUid(): number {
       continue;
     }
     writeFileSync(path.join(leaseDir, String(uid), 'owner'), String(process.pid));
+    // Not ours to take (and its processes not ours to kill at teardown): someone else's uid.
+    if (uidInUse(uid)) {
+      releaseUid(uid);
+      continue;
+    }
     return uid;
   }
   throw new Error(`no free learner uid in ${uidBase}..${uidBase + uidSpan - 1}: too many labs at once`);

@@ -415,3 +415,27 @@ t.test('the heap running out while labs run: exit 2 (not a V8 abort), JSON error
   t.same(labsOf(r.pid), [], 'no namespace left');
   t.same(cgroupsOf(r.pid), [], 'no cgroup left');
 });
+
+t.test('learner uids: outside systemd DynamicUser (61184–65519), and one in use is never leased', { skip: asRoot }, async (t) => {
+  const { uidBase, uidSpan, uidInUse, leaseUid, releaseUid } = await import('../harness/sandbox.ts');
+  t.ok(uidBase + uidSpan - 1 < 61184, `range ${uidBase}–${uidBase + uidSpan - 1} ends below 61184`);
+  t.ok(uidInUse(0), 'root is in use');
+  const taken = uidBase + 7;
+  t.notOk(uidInUse(taken), `${taken} is free before`);
+  const sleeper = spawn('sleep', ['30'], { uid: taken, gid: taken, stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 200));
+    t.ok(uidInUse(taken), `${taken} is in use while a process runs as it`);
+    // Lease until the range would have come round to it: the random start may be anywhere, so lease them all.
+    const leased: number[] = [];
+    try {
+      for (let i = 0; i < uidSpan; i++) leased.push(leaseUid());
+    } catch {
+      // the range is exhausted (others' leases, the one in use): what matters is below
+    }
+    for (const u of leased) releaseUid(u);
+    t.notOk(leased.includes(taken), `a uid a process runs as is skipped (${leased.length} leased)`);
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});

@@ -27,6 +27,7 @@ import type { DriverName } from '../grader/drivers.ts';
 import { runDir, type GradeResult } from '../grader/grade.ts';
 import { repoRoot, solutionFile } from '../grader/paths.ts';
 import { testedDrivers } from './lib/conformance.ts';
+import { uidBase, uidSpan } from '../harness/sandbox.ts';
 import { failures, gradeFile, testDriver } from './lib/grade.ts';
 
 const run = promisify(execFile);
@@ -88,7 +89,7 @@ function boundedBy(t: Test, g: Graded, limitMs: number): void {
 // ---- what a grade may leave behind ------------------------------------------------------------
 
 const uidLeases = '/run/netprog-grade-uids';
-const learnerUids = { from: 61000, to: 64999 };
+const learnerUids = { from: uidBase, to: uidBase + uidSpan - 1 };
 const own = `npg${process.pid}-`;
 
 /** Learner uids this process leases while a batch runs (a lease lives as long as its lab). */
