@@ -126,3 +126,15 @@ t.test('close removes namespaces and cgroups', async (t) => {
   }
   t.ok(os.platform() === 'linux');
 });
+
+t.test('a peer runs in a cgroup of its own, and one that eats memory is stopped there', async (t) => {
+  const hog = await bundle({ entry: path.join(repoRoot, 'test/fixtures/peer-hog.ts'), outDir: out });
+  await using lab = await driver.create({ peers: ['server'] });
+  const peer = await lab.startPeer('server', { file: hog });
+  const where = await peer.waitFor('cgroups', 5000);
+  t.match(String(where?.text), new RegExp(`${lab.id}-peer\\d`), 'the peer is in its lab cgroup');
+  const exit = await peer.waitExit(30_000);
+  const most = Math.max(0, ...peer.eventsOf('held').map((e) => e.mb as number));
+  t.ok(exit.code !== 0 || exit.signal, `it was stopped (${JSON.stringify(exit)}) after holding ${most} MB`);
+  t.ok(most <= 600, `it never held much more than its 512 MB (${most} MB)`);
+});

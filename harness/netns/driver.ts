@@ -78,6 +78,7 @@ class NetnsLab implements Lab {
   private readonly ns: { learner: string; router: string; peers: Record<string, string> };
   private processes = new Set<LabProcess>();
   private cgroups = new Set<Cgroup>();
+  private peerCount = 0;
   private monitor: ChildProcess | undefined;
   /** Fault ids by nftables rule handle, for naming the fault that dropped a traced packet. */
   private faultHandles = new Map<number, string>();
@@ -189,14 +190,38 @@ class NetnsLab implements Lab {
     this.assertOpen();
     const ns = this.ns.peers[host];
     if (!ns) throw new Error(`lab has no peer host ${JSON.stringify(host)} (peers: ${this.spec.peers.join(', ')})`);
+    // Peers are the kit's own code, but what they face is the learner's: each
+    // runs in a cgroup of its own with limits (as under Docker), so a peer fed
+    // without end cannot take the machine's memory, processes or CPU.
+    const cg = new Cgroup(`${this.id}-peer${this.peerCount++}`, cgroupMode());
+    cg.create(peerLimits);
+    this.cgroups.add(cg);
+    const enter = cg
+      .procsFiles()
+      .map((f) => `echo $$ > ${f}`)
+      .join(' && ');
     const child = spawn(
-      'nsenter',
-      [`--net=${netnsDir}/${ns}`, ...cleanEnv(program.env), process.execPath, '--enable-source-maps', program.file, ...(program.args ?? [])],
-      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true },
+      'sh',
+      [
+        '-c',
+        `${enter || 'true'} && exec "$@"`,
+        'peer',
+        'nsenter',
+        `--net=${netnsDir}/${ns}`,
+        ...cleanEnv(program.env),
+        process.execPath,
+        '--enable-source-maps',
+        `--max-old-space-size=${Math.floor(peerLimits.memoryMb * 0.75)}`,
+        program.file,
+        ...(program.args ?? []),
+      ],
+      { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], detached: true, env: { PATH: basePath } },
     );
     const proc = new LabProcess(`peer ${host}`, child, async (sig) => {
-      if (child.pid) process.kill(-child.pid, sig);
+      if (sig === 'SIGKILL') await cg.killAll();
+      if (child.pid) tryKill(-child.pid, sig);
     });
+    proc.memoryLimitHit = () => cg.oomKilled();
     this.track(proc);
     return proc;
   }
@@ -353,6 +378,9 @@ function fstabFd(text: string): number {
   }
   return fd;
 }
+
+/** A peer's bounds, as the Docker driver gives its peer containers (memory, processes), and one CPU at most. */
+const peerLimits: Limits = { wallMs: 0, memoryMb: 512, pids: 256, cpus: 1 };
 
 const basePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
