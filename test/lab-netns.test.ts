@@ -135,6 +135,6 @@ t.test('a peer runs in a cgroup of its own, and one that eats memory is stopped 
   t.match(String(where?.text), new RegExp(`${lab.id}-peer\\d`), 'the peer is in its lab cgroup');
   const exit = await peer.waitExit(30_000);
   const most = Math.max(0, ...peer.eventsOf('held').map((e) => e.mb as number));
-  t.ok(exit.code !== 0 || exit.signal, `it was stopped (${JSON.stringify(exit)}) after holding ${most} MB`);
+  t.ok(exit && (exit.code !== 0 || exit.signal), `it was stopped (${JSON.stringify(exit)}) after holding ${most} MB`);
   t.ok(most <= 600, `it never held much more than its 512 MB (${most} MB)`);
 });

@@ -3,7 +3,9 @@
  *  - echo: sends back what it receives;
  *  - sink: reads and discards;
  *  - greet: writes `greeting` on accept, then echoes.
- * Events: listening, accept, data (byte counts), end, close, error.
+ * Events: listening, accept, data (byte counts, and the chunk's first 256
+ * bytes as latin1: what crossed the wire, for checks that must not take the
+ * learner's side of the story), end, close, error.
  */
 import net from 'node:net';
 import { config, emit } from '../agent.ts';
@@ -24,7 +26,7 @@ const server = net.createServer((socket) => {
   if (cfg.mode === 'greet') socket.write(cfg.greeting ?? 'hello\n');
   socket.on('data', (d) => {
     bytes += d.length;
-    emit('data', { id, bytes: d.length, total: bytes });
+    emit('data', { id, bytes: d.length, total: bytes, text: d.subarray(0, 256).toString('latin1') });
     if (cfg.mode !== 'sink') socket.write(d);
   });
   socket.on('end', () => {

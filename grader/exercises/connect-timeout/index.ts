@@ -8,16 +8,29 @@ import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.
 import { synsFrom, type WireEvent } from '../../../harness/wire.ts';
 import { ms, readsAsTimeout, errorSummary, firstErrorLine } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { Draws } from '../../draws.ts';
 import type { RunnerConfig } from './runner.ts';
 import { startRunner } from '../../runner.ts';
 
 const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 
-const echoPort = 7000;
-const dropPort = 7001;
-const resetPort = 7002;
-const unreachablePort = 7003;
+/**
+ * What each run draws (grader/draws.ts), so no constant of this file can be
+ * special-cased: the ports (distinct, 20000–60000), connectMs per scenario,
+ * the gap before the second round trip, and the bytes of each round trip.
+ */
+export const ranges = {
+  port: [20000, 60000],
+  /** Generous: the reachable peer answers at once, and a timer of this length left behind keeps the process up. */
+  reachableConnectMs: [15000, 40000],
+  /** Short, so the second round trip comes after connectMs has passed. */
+  shortConnectMs: [300, 700],
+  /** After connectMs, before the second round trip. */
+  pastConnectMs: [500, 1100],
+  dropConnectMs: [900, 2600],
+  rejectConnectMs: [2000, 4000],
+} as const;
 
 /** Everything one call left behind. */
 export interface CallEvidence {
@@ -30,16 +43,32 @@ export interface CallEvidence {
   learnerAddress: string;
   port: number;
   stderr: string;
+  /** The round trips' bytes, as drawn. */
+  payloads: string[];
+  /** What the echo peer recorded (reachable scenarios): connections accepted, bytes received. */
+  peerEvents: AgentEvent[];
 }
 
-async function call(ctx: ScenarioContext, port: number, connectMs: number, observeMs: number, pingGapsMs: number[] = []): Promise<CallEvidence> {
+interface CallPlan {
+  port: number;
+  connectMs: number;
+  observeMs: number;
+  /** An echo peer listens on the port (reachable scenarios). */
+  echo?: boolean;
+  pingGapsMs?: number[];
+  /** The bytes of each round trip: drawn, so only a peer that received them can have echoed them. */
+  payloads?: string[];
+}
+
+async function call(ctx: ScenarioContext, plan: CallPlan): Promise<CallEvidence> {
   const { lab, programs } = ctx;
+  const { port, connectMs, observeMs, pingGapsMs = [], payloads = [] } = plan;
   let peer: LabProcess | undefined;
-  if (port === echoPort) {
+  if (plan.echo) {
     peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ port, mode: 'echo' })] });
     if (!(await peer.waitFor('listening', 5000))) throw new Error(`the echo peer did not start: ${peer.stderr}`);
   }
-  const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs };
+  const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs, payloads };
   const learner = await startRunner(ctx, cfg, { wallMs: observeMs + 8000 });
   const done = await learner.waitFor('done', observeMs + 6000);
   let lingerMs: number | null = null;
@@ -59,6 +88,8 @@ async function call(ctx: ScenarioContext, port: number, connectMs: number, obser
     learnerAddress: lab.addresses.learner,
     port,
     stderr: learner.stderr.slice(0, 2000),
+    payloads,
+    peerEvents: peer ? [...peer.events] : [],
   };
 }
 
@@ -67,50 +98,73 @@ const lingerLimitMs = 1500;
 
 const lab = (faults: Scenario['lab']['faults'] = []): Scenario['lab'] => ({ peers: ['server'], faults });
 
-const scenarios: Scenario<CallEvidence>[] = [
-  {
-    id: 'reachable',
-    title: 'reachable echo peer, generous connectMs',
-    lab: lab(),
-    inherentWaitMs: 0,
-    deadlineMs: 20_000,
-    run: (ctx) => call(ctx, echoPort, 30_000, 5000, [0]),
-  },
-  {
-    id: 'reachable-short',
-    title: 'reachable echo peer, socket used past connectMs',
-    lab: lab(),
-    inherentWaitMs: 1200,
-    deadlineMs: 20_000,
-    run: (ctx) => call(ctx, echoPort, 400, 5000, [0, 1200]),
-  },
-  {
-    id: 'drop-syn',
-    title: 'SYNs silently dropped by a firewall',
-    lab: lab([{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: dropPort, synOnly: true } }]),
-    inherentWaitMs: 3600,
-    deadlineMs: 20_000,
-    run: (ctx) => call(ctx, dropPort, 1500, 3600),
-  },
-  {
-    id: 'reject-reset',
-    title: 'SYNs rejected with a TCP reset',
-    lab: lab([{ id: 'reject-reset', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: resetPort, synOnly: true } }]),
-    inherentWaitMs: 0,
-    deadlineMs: 20_000,
-    run: (ctx) => call(ctx, resetPort, 3000, 3000),
-  },
-  {
-    id: 'reject-host-unreachable',
-    title: 'SYNs answered with ICMP host-unreachable',
-    lab: lab([
-      { id: 'host-unreachable', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: unreachablePort, synOnly: true } },
-    ]),
-    inherentWaitMs: 0,
-    deadlineMs: 20_000,
-    run: (ctx) => call(ctx, unreachablePort, 3000, 3000),
-  },
-];
+function scenarios(draws: Draws): Scenario<CallEvidence>[] {
+  const [reachablePort, shortPort, dropPort, resetPort, unreachablePort] = draws.distinct('ports', 5, ...ranges.port);
+  const token = (name: string): string => `${name}-${draws.int(`${name}-token`, 100000, 999999)}`;
+  const reachableConnectMs = draws.int('reachable.connectMs', ...ranges.reachableConnectMs);
+  const shortConnectMs = draws.int('reachable-short.connectMs', ...ranges.shortConnectMs);
+  const pastMs = draws.int('reachable-short.pastConnectMs', ...ranges.pastConnectMs);
+  const dropConnectMs = draws.int('drop-syn.connectMs', ...ranges.dropConnectMs);
+  const resetConnectMs = draws.int('reject-reset.connectMs', ...ranges.rejectConnectMs);
+  const unreachableConnectMs = draws.int('reject-host-unreachable.connectMs', ...ranges.rejectConnectMs);
+  // Drawn here, not when a scenario runs: scenarios run at once, in any order, and a seed must give the same values.
+  const hello = token('hello');
+  const first = token('first');
+  const later = token('later');
+  return [
+    {
+      id: 'reachable',
+      title: 'reachable echo peer, generous connectMs',
+      lab: lab(),
+      inherentWaitMs: 0,
+      deadlineMs: 20_000,
+      run: (ctx) => call(ctx, { port: reachablePort!, connectMs: reachableConnectMs, observeMs: 5000, echo: true, pingGapsMs: [0], payloads: [hello] }),
+    },
+    {
+      id: 'reachable-short',
+      title: 'reachable echo peer, socket used past connectMs',
+      lab: lab(),
+      inherentWaitMs: shortConnectMs + pastMs,
+      deadlineMs: 20_000,
+      run: (ctx) =>
+        call(ctx, {
+          port: shortPort!,
+          connectMs: shortConnectMs,
+          observeMs: 5000,
+          echo: true,
+          // The second round trip starts after connectMs has passed since the call, whenever the connect came.
+          pingGapsMs: [0, shortConnectMs + pastMs],
+          payloads: [first, later],
+        }),
+    },
+    {
+      id: 'drop-syn',
+      title: 'SYNs silently dropped by a firewall',
+      lab: lab([{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: dropPort!, synOnly: true } }]),
+      inherentWaitMs: dropConnectMs + 2100,
+      deadlineMs: 20_000,
+      run: (ctx) => call(ctx, { port: dropPort!, connectMs: dropConnectMs, observeMs: dropConnectMs + 2100 }),
+    },
+    {
+      id: 'reject-reset',
+      title: 'SYNs rejected with a TCP reset',
+      lab: lab([{ id: 'reject-reset', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: resetPort!, synOnly: true } }]),
+      inherentWaitMs: 0,
+      deadlineMs: 20_000,
+      run: (ctx) => call(ctx, { port: resetPort!, connectMs: resetConnectMs, observeMs: 3000 }),
+    },
+    {
+      id: 'reject-host-unreachable',
+      title: 'SYNs answered with ICMP host-unreachable',
+      lab: lab([
+        { id: 'host-unreachable', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: unreachablePort!, synOnly: true } },
+      ]),
+      inherentWaitMs: 0,
+      deadlineMs: 20_000,
+      run: (ctx) => call(ctx, { port: unreachablePort!, connectMs: unreachableConnectMs, observeMs: 3000 }),
+    },
+  ];
+}
 
 function only(e: EvidenceSet, id: string): CallEvidence {
   return e[id]![0] as CallEvidence;
@@ -132,6 +186,31 @@ function outcome(ev: CallEvidence): string {
   if (event(ev, 'pending')) return 'the promise was still pending when we stopped watching';
   if (ev.exit && ev.exit.code !== 0) return `the process exited with code ${ev.exit.code}${firstErrorLine(ev.stderr)}`;
   return 'the call never settled';
+}
+
+/**
+ * What the echo peer saw of one round trip: a connection from the learner's
+ * address that delivered the round trip's drawn bytes. The runner's own
+ * account (echoes) can be staged by a socket that never left the process.
+ */
+function peerReceived(ev: CallEvidence, i: number): 'no-connection' | 'no-bytes' | 'ok' {
+  const accepts = ev.peerEvents.filter((e) => e.type === 'accept' && e.remote === ev.learnerAddress);
+  if (accepts.length === 0) return 'no-connection';
+  const ids = new Set(accepts.map((e) => e.id));
+  const text = ev.peerEvents
+    .filter((e) => e.type === 'data' && ids.has(e.id))
+    .map((e) => String(e.text ?? ''))
+    .join('');
+  return ev.payloads[i] !== undefined && text.includes(ev.payloads[i]!) ? 'ok' : 'no-bytes';
+}
+
+function peerSays(ev: CallEvidence, i: number): string | undefined {
+  const seen = peerReceived(ev, i);
+  if (seen === 'no-connection') {
+    return `your code reported a connected socket, but the echo peer at ${ev.port} saw no connection from the learner host: resolve with a socket that net.connect() really opened to host and port.`;
+  }
+  if (seen === 'no-bytes') return `the echo peer accepted your connection but never received our bytes (${JSON.stringify(ev.payloads[i])}): resolve with that connected socket itself.`;
+  return undefined;
 }
 
 const pass = (message: string): Verdict => ({ pass: true, message });
@@ -179,7 +258,9 @@ const checks: Check[] = [
       if (resolved.connecting) return fail("the promise resolved before the connection was made: wait for the 'connect' event.");
       const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
       if (!echoes[0]) return fail('the socket you resolved did not carry data: our bytes were not echoed back.');
-      return pass('resolved a connected socket; data made the round trip');
+      const peer = peerSays(ev, 0);
+      if (peer) return fail(peer);
+      return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and they came back`);
     },
   },
   {
@@ -199,7 +280,9 @@ const checks: Check[] = [
         );
       }
       if (!echoes[1]) return fail('the resolved socket did not carry data.');
-      return pass(`still echoing ${ms(1200)} after connect, past connectMs = ${ev.connectMs} ms`);
+      const peer = peerSays(ev, 1);
+      if (peer) return fail(peer);
+      return pass(`the peer still received and echoed our bytes more than connectMs (${ev.connectMs} ms) after the call`);
     },
   },
   {
@@ -276,6 +359,9 @@ const checks: Check[] = [
     judge(e) {
       const ev = only(e, 'reachable');
       if (!event(ev, 'done')) return fail(`with a reachable peer, ${outcome(ev)}, so there was nothing to clean up after.`);
+      if (peerReceived(ev, 0) === 'no-connection') {
+        return fail(`the echo peer saw no connection from the learner host, so no real socket was opened and closed: ${peerSays(ev, 0)}`);
+      }
       if (ev.lingerMs === null) {
         return fail(
           `after the socket was destroyed the process stayed alive more than ${ms(lingerLimitMs)} (connectMs was ${ms(ev.connectMs)}): ` +

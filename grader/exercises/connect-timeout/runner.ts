@@ -14,6 +14,8 @@ export interface RunnerConfig {
   observeMs: number;
   /** Gaps between echo round trips after a successful connect. */
   pingGapsMs: number[];
+  /** The bytes of each round trip (drawn per run). */
+  payloads: string[];
 }
 
 const cfg = config<RunnerConfig>();
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   const echoes: boolean[] = [];
   for (const [i, gap] of cfg.pingGapsMs.entries()) {
     if (gap > 0) await sleep(gap);
-    echoes.push(await roundTrip(s, `ping-${i}-${process.pid}\n`, 2000));
+    echoes.push(await roundTrip(s, `${cfg.payloads[i] ?? `ping-${i}`}\n`, 2000));
   }
   emit('echoes', { echoes });
   s.destroy();
