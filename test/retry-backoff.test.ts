@@ -5,17 +5,8 @@
  * seeds; each known mistake must fail exactly its checks on every seed.
  */
 import t from 'tap';
-import exercise, {
-  cappedCase,
-  recoversCase,
-  shouldRetryCase,
-  stormCase,
-  wireOpts,
-  wirePorts,
-  wireRefusals,
-  type RunEvidence,
-  type WireEvidence,
-} from '../grader/exercises/retry-backoff/index.ts';
+import exercise, { drawPlan, type Plan, type RunEvidence, type WireEvidence } from '../grader/exercises/retry-backoff/index.ts';
+import { Draws } from '../grader/draws.ts';
 import {
   capOk,
   gapsOf,
@@ -36,6 +27,28 @@ import {
   type RetryOpts,
 } from '../grader/exercises/retry-backoff/stats.ts';
 import type { EvidenceSet } from '../grader/types.ts';
+
+/**
+ * The cases at one end of their drawn ranges: RETRY_PLAN=low (the default) takes the smallest
+ * value of every draw (the shortest delays, where timer noise weighs most), =high the largest
+ * (test/retry-backoff-high.test.ts). Every draw of a real run lies between the two.
+ */
+class EndDraws extends Draws {
+  constructor(private readonly high: boolean) {
+    super(1);
+  }
+  override next(): number {
+    return this.high ? 0.999999 : 0;
+  }
+  override distinct(key: string, count: number, lo: number, hi: number): number[] {
+    return Array.from({ length: count }, (_, i) => (this.high ? hi - i : lo + i));
+  }
+}
+const plan: Plan = drawPlan(new EndDraws(process.env.RETRY_PLAN === 'high'));
+t.comment(`plan ${process.env.RETRY_PLAN ?? 'low'}: ${JSON.stringify(plan)}`);
+const { storm: stormCase, capped: cappedCase, recovers: recoversCase, shouldRetry: shouldRetryCase } = plan;
+const { ports: wirePorts, refusals: wireRefusals, opts: wireOpts } = plan.wire;
+const cases = { storm: stormCase, capped: cappedCase, recovers: recoversCase, 'should-retry': shouldRetryCase };
 
 /** mulberry32: a small seeded PRNG, so every run of this test sees the same samples. */
 function prng(seed: number): () => number {
@@ -114,7 +127,7 @@ function stormRun(strategy: Strategy, r: () => number, lockstep: boolean, stallP
   const clients = [stormCase, cappedCase].flatMap((c) =>
     Array.from({ length: c.clients }, (_, i) => failingClient(c.id, i, c.opts, strategy, r, shared, stallP)),
   );
-  return { clients, problem: null };
+  return { clients, problem: null, cases };
 }
 
 /**
@@ -136,7 +149,7 @@ function wireRun(strategy: Strategy, r: () => number): WireEvidence {
     return { case: 'wire', client: i, calls, result: { kind: 'resolved', t: now + 0.1, fromCall: calls.length }, asked: [] };
   });
   const syns = clients.map((c) => c.calls.map((x) => x.t + (lagging ? r() * 400 : 0.3 + r() * 5)).sort((a, b) => a - b));
-  return { clients, problem: null, ports: wirePorts, refusals: wireRefusals, syns, accepts: wirePorts.map(() => 1) };
+  return { clients, problem: null, cases, ports: wirePorts, refusals: wireRefusals, opts: wireOpts, syns, accepts: wirePorts.map(() => 1) };
 }
 
 /** The four backoff verdicts for one simulated grading. */
@@ -161,9 +174,11 @@ t.test('statistics', async (t) => {
   t.equal(quantile([0, 10], 0.9), 9);
   t.ok(Number.isNaN(quantile([], 0.5)));
   t.equal(iqr([1, 2, 3, 4, 5]), 2);
-  t.equal(nominal(stormCase.opts, 1), 25);
-  t.equal(nominal(stormCase.opts, 6), 800);
-  t.equal(nominal(cappedCase.opts, 6), 200);
+  t.equal(nominal(stormCase.opts, 1), stormCase.opts.baseDelayMs);
+  t.equal(nominal(stormCase.opts, stormCase.opts.maxAttempts - 1), stormCase.opts.maxDelayMs, "the storm's cap is its last nominal delay");
+  const m = cappedCase.opts.maxAttempts;
+  t.equal(nominal(cappedCase.opts, m - 1), cappedCase.opts.maxDelayMs, 'capped at the last wait');
+  t.equal(cappedCase.opts.baseDelayMs * 2 ** (m - 3), 4 * cappedCase.opts.maxDelayMs, 'the last two uncapped delays are 4× and 8× the cap');
   const c: ClientRecord = {
     case: 'x',
     client: 0,
@@ -251,40 +266,49 @@ function outcomes(recovers: (i: number) => ClientRecord, should: (i: number) => 
       {
         clients: [...Array.from({ length: recoversCase.clients }, (_, i) => recovers(i)), ...Array.from({ length: shouldRetryCase.clients }, (_, i) => should(i))],
         problem: null,
+        cases,
       },
     ],
   };
 }
 
-const goodRecover = (i: number) => client('recovers', i, 3, { kind: 'resolved', t: 102, fromCall: 3 });
-const asked123 = [1, 2, 3].map((n) => ({ attempt: n, fromCall: n }));
-const goodShould = (i: number) => client('should-retry', i, 3, { kind: 'rejected', t: 101.2, fromCall: 3 }, asked123);
+const S = recoversCase.succeedFrom!;
+const F = shouldRetryCase.fatalCall!;
+const M = shouldRetryCase.opts.maxAttempts;
+/** When call n (1-based) of a hand-made client ends. */
+const endOf = (n: number): number => (n - 1) * 50 + 1;
+const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+const goodRecover = (i: number) => client('recovers', i, S, { kind: 'resolved', t: endOf(S) + 1, fromCall: S });
+const askedToF = upTo(F).map((n) => ({ attempt: n, fromCall: n }));
+const goodShould = (i: number) => client('should-retry', i, F, { kind: 'rejected', t: endOf(F) + 0.2, fromCall: F }, askedToF);
 
 t.test('outcome checks', async (t) => {
   const good = outcomes(goodRecover, goodShould);
   for (const id of ['returns-first-success', 'respects-should-retry', 'should-retry-attempt-numbers']) t.ok(judge(id, good).pass, id);
 
-  const extra = outcomes((i) => client('recovers', i, 5, { kind: 'resolved', t: 300, fromCall: 5 }), goodShould);
+  const extra = outcomes((i) => client('recovers', i, S + 2, { kind: 'resolved', t: endOf(S + 2) + 1, fromCall: S + 2 }), goodShould);
   const v = judge('returns-first-success', extra);
   t.notOk(v.pass);
-  t.match(v.message, /called 5 times/);
+  t.match(v.message, new RegExp(`called ${S + 2} times`));
 
   const ignored = outcomes(goodRecover, (i) =>
-    client('should-retry', i, 6, { kind: 'rejected', t: 300, fromCall: 6 }, [1, 2, 3, 4, 5, 6].map((n) => ({ attempt: n, fromCall: n }))),
+    client('should-retry', i, M, { kind: 'rejected', t: endOf(M) + 1, fromCall: M }, upTo(M).map((n) => ({ attempt: n, fromCall: n }))),
   );
   t.notOk(judge('respects-should-retry', ignored).pass);
   t.ok(judge('should-retry-attempt-numbers', ignored).pass, 'asking and then ignoring is the other check’s business');
 
-  const late = outcomes(goodRecover, (i) => client('should-retry', i, 3, { kind: 'rejected', t: 101 + 200, fromCall: 3 }, asked123));
+  const late = outcomes(goodRecover, (i) => client('should-retry', i, F, { kind: 'rejected', t: endOf(F) + 200, fromCall: F }, askedToF));
   t.notOk(judge('respects-should-retry', late).pass, 'a wait before giving up on a fatal error');
 
-  const zero = outcomes(goodRecover, (i) => client('should-retry', i, 3, { kind: 'rejected', t: 101.2, fromCall: 3 }, [0, 1, 2].map((n) => ({ attempt: n, fromCall: n + 1 }))));
+  const zero = outcomes(goodRecover, (i) =>
+    client('should-retry', i, F, { kind: 'rejected', t: endOf(F) + 0.2, fromCall: F }, upTo(F).map((n) => ({ attempt: n - 1, fromCall: n }))),
+  );
   const z = judge('should-retry-attempt-numbers', zero);
   t.notOk(z.pass);
   t.match(z.message, /start at 1/);
   t.ok(judge('respects-should-retry', zero).pass);
 
-  const never = outcomes(goodRecover, (i) => client('should-retry', i, 6, { kind: 'rejected', t: 300, fromCall: 6 }));
+  const never = outcomes(goodRecover, (i) => client('should-retry', i, M, { kind: 'rejected', t: endOf(M) + 1, fromCall: M }));
   t.notOk(judge('should-retry-attempt-numbers', never).pass);
 });
 
@@ -293,6 +317,7 @@ function storm(make: (caseId: string, i: number, max: number) => ClientRecord): 
     storm: [0, 1, 2].map(() => ({
       clients: [stormCase, cappedCase].flatMap((c) => Array.from({ length: c.clients }, (_, i) => make(c.id, i, c.opts.maxAttempts))),
       problem: null,
+      cases,
     })),
   };
 }
@@ -328,8 +353,10 @@ t.test('nothing ran: every check fails with the reason, none throws', async (t) 
     wire: [0, 1].map(() => ({
       clients: wirePorts.map((_, i) => stub('wire', i)),
       problem: null,
+      cases,
       ports: wirePorts,
       refusals: wireRefusals,
+      opts: wireOpts,
       syns: wirePorts.map(() => []),
       accepts: wirePorts.map(() => 0),
     })),

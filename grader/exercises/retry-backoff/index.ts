@@ -13,6 +13,7 @@ import type { Fault } from '../../../harness/faults.ts';
 import { nowMs, sleep } from '../../../harness/clock.ts';
 import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { Draws } from '../../draws.ts';
 import type { CaseConfig, RunnerConfig } from './runner.ts';
 import {
   capOk,
@@ -32,6 +33,7 @@ import {
   spreadOk,
   wireOk,
   type ClientRecord,
+  type RetryOpts,
 } from './stats.ts';
 import { startRunner } from '../../runner.ts';
 
@@ -39,33 +41,71 @@ const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const peerFile = new URL('../../../harness/peers/retry-ports.ts', import.meta.url).pathname;
 
 // ── What the scenarios ask of retryWithBackoff ──────────────────────────────
+//
+// Every number a file could special-case is drawn per run (grader/draws.ts):
+// maxAttempts, baseDelayMs and maxDelayMs of each case, the call that starts
+// succeeding, the call whose error shouldRetry refuses, the error codes, the
+// ports and how many connections the router refuses. The shapes the checks
+// rely on hold for every draw: the storm's cap is its last nominal delay, the
+// capped case's last two uncapped delays are 4× and 8× its cap (the storm
+// reaches attempt 7 or 8, so a delay that grows linearly stays far below the
+// doubling one at the last wait), the refused
+// error comes at a delay of at least 400 ms nominal.
 
-/** Growth and spread: base small, cap out of the way until the 6th wait (25·2^5 = 800). */
-export const stormCase: CaseConfig = { id: 'storm', clients: 24, opts: { maxAttempts: 7, baseDelayMs: 25, maxDelayMs: 800 } };
-/** The cap: waits 5 and 6 would be 800 and 1600 ms uncapped. */
-export const cappedCase: CaseConfig = { id: 'capped', clients: 16, opts: { maxAttempts: 7, baseDelayMs: 50, maxDelayMs: 200 } };
-export const recoversCase: CaseConfig = {
-  id: 'recovers',
-  clients: 4,
-  opts: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 80 },
-  succeedFrom: 3,
-};
-export const shouldRetryCase: CaseConfig = {
-  id: 'should-retry',
-  clients: 8,
-  // Delays big enough that sleeping before asking shouldRetry stands far above scheduling noise.
-  opts: { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 400 },
-  fatalCall: 3,
-};
-export const wirePorts = [7101, 7102, 7103, 7104, 7105, 7106, 7107, 7108];
-/** The router refuses this many connection attempts per port, then lets them through. */
-export const wireRefusals = 4;
-export const wireOpts = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 800 };
+export const ranges = {
+  storm: { maxAttempts: [7, 8], baseDelayMs: [20, 28] },
+  capped: { maxAttempts: [7, 8], baseDelayMs: [40, 60] },
+  recovers: { succeedFrom: [2, 4], extraAttempts: [1, 3], baseDelayMs: [15, 25] },
+  shouldRetry: { fatalCall: [3, 4], extraAttempts: [2, 3], baseDelayMs: [100, 140] },
+  wire: { refusals: [3, 4], baseDelayMs: [80, 120], port: [20000, 60000] },
+} as const;
+const transientCodes = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED'] as const;
+const fatalCodes = ['EACCES', 'EPERM', 'ENOTFOUND'] as const;
+
+export interface Plan {
+  storm: CaseConfig;
+  capped: CaseConfig;
+  recovers: CaseConfig;
+  shouldRetry: CaseConfig;
+  wire: { ports: number[]; refusals: number; opts: RetryOpts };
+}
+
+export function drawPlan(draws: Draws): Plan {
+  const errors = { transient: draws.pick('transientCode', transientCodes), fatal: draws.pick('fatalCode', fatalCodes) };
+  const stormN = draws.int('storm.maxAttempts', ...ranges.storm.maxAttempts);
+  const stormBase = draws.int('storm.baseDelayMs', ...ranges.storm.baseDelayMs);
+  const cappedN = draws.int('capped.maxAttempts', ...ranges.capped.maxAttempts);
+  const cappedBase = draws.int('capped.baseDelayMs', ...ranges.capped.baseDelayMs);
+  const succeedFrom = draws.int('recovers.succeedFrom', ...ranges.recovers.succeedFrom);
+  const recoversBase = draws.int('recovers.baseDelayMs', ...ranges.recovers.baseDelayMs);
+  const recoversN = succeedFrom + draws.int('recovers.extraAttempts', ...ranges.recovers.extraAttempts);
+  const fatalCall = draws.pick('should-retry.fatalCall', [3, 4]);
+  const srBase = draws.int('should-retry.baseDelayMs', ...ranges.shouldRetry.baseDelayMs);
+  const srN = fatalCall + draws.int('should-retry.extraAttempts', ...ranges.shouldRetry.extraAttempts);
+  const refusals = draws.pick('wire.refusals', [3, 4]);
+  const wireBase = draws.int('wire.baseDelayMs', ...ranges.wire.baseDelayMs);
+  const ports = draws.distinct('wire.ports', 8, ...ranges.wire.port);
+  return {
+    // Growth and spread: the cap out of the way until the last wait.
+    storm: { id: 'storm', clients: 24, errors, opts: { maxAttempts: stormN, baseDelayMs: stormBase, maxDelayMs: stormBase * 2 ** (stormN - 2) } },
+    // The cap: the last two waits would be 4× and 8× maxDelayMs uncapped.
+    capped: { id: 'capped', clients: 16, errors, opts: { maxAttempts: cappedN, baseDelayMs: cappedBase, maxDelayMs: cappedBase * 2 ** (cappedN - 5) } },
+    recovers: { id: 'recovers', clients: 4, errors, succeedFrom, opts: { maxAttempts: recoversN, baseDelayMs: recoversBase, maxDelayMs: recoversBase * 4 } },
+    // Delays big enough that sleeping before asking shouldRetry stands far above scheduling noise.
+    shouldRetry: { id: 'should-retry', clients: 8, errors, fatalCall, opts: { maxAttempts: srN, baseDelayMs: srBase, maxDelayMs: srBase * 4 } },
+    wire: { ports, refusals, opts: { maxAttempts: refusals + 2, baseDelayMs: wireBase, maxDelayMs: wireBase * 8 } },
+  };
+}
+
+/** Sum of the nominal waits of a client that fails every call, jitter aside. */
+const nominalTotal = (opts: RetryOpts): number => Array.from({ length: opts.maxAttempts - 1 }, (_, i) => nominal(opts, i + 1)).reduce((a, b) => a + b, 0);
 
 // ── Evidence ────────────────────────────────────────────────────────────────
 
 export interface RunEvidence {
   clients: ClientRecord[];
+  /** The cases as drawn for this run, by id. */
+  cases: Record<string, CaseConfig>;
   /** Why the run told us nothing or less than it should (missing export, crash, …); null when it ran through. */
   problem: string | null;
 }
@@ -73,6 +113,7 @@ export interface RunEvidence {
 export interface WireEvidence extends RunEvidence {
   ports: number[];
   refusals: number;
+  opts: RetryOpts;
   /** SYN times on the router, per client (= per port). */
   syns: number[][];
   /** Connections the peer accepted, per port. */
@@ -95,11 +136,16 @@ async function runLearner(ctx: ScenarioContext, cfg: RunnerConfig): Promise<RunE
   // Every record comes before 'done'; then we tell the runner it may exit.
   if (await proc.waitFor('done', cfg.limitMs + 4000)) proc.send({ cmd: 'exit' });
   const exit = (await proc.waitExit(3000)) ?? (await proc.kill());
-  return { clients: proc.eventsOf('client').map((e) => e.record as ClientRecord), problem: describeProblem(proc, exit) };
+  return {
+    clients: proc.eventsOf('client').map((e) => e.record as ClientRecord),
+    cases: Object.fromEntries(cfg.cases.map((c) => [c.id, c])),
+    problem: describeProblem(proc, exit),
+  };
 }
 
-async function runWire(ctx: ScenarioContext): Promise<WireEvidence> {
+async function runWire(ctx: ScenarioContext, plan: Plan['wire']): Promise<WireEvidence> {
   const { lab, programs } = ctx;
+  const { ports: wirePorts, refusals: wireRefusals, opts: wireOpts } = plan;
   const peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ ports: wirePorts })] });
   if (!(await peer.waitFor('listening', 5000))) throw new Error(`the retry-ports peer did not start: ${peer.stderr}`);
   const cfg: RunnerConfig = {
@@ -123,53 +169,67 @@ async function runWire(ctx: ScenarioContext): Promise<WireEvidence> {
     ...run,
     ports: wirePorts,
     refusals: wireRefusals,
+    opts: wireOpts,
     syns: wirePorts.map(synsOf),
     accepts: wirePorts.map((p) => peer.eventsOf('accept').filter((a) => a.port === p).length),
   };
 }
 
-const refuseFirst = (port: number, i: number): Fault => ({
+const refuseFirst = (refusals: number) => (port: number, i: number): Fault => ({
   id: `refuse-${i}`,
   kind: 'reject-tcp-reset',
-  match: { proto: 'tcp', port, synOnly: true, firstPackets: wireRefusals },
+  match: { proto: 'tcp', port, synOnly: true, firstPackets: refusals },
 });
 
-const scenarios: Scenario<RunEvidence>[] = [
-  {
-    id: 'storm',
-    title: '40 clients, every call fails',
-    lab: { peers: [] },
-    trials: 3,
-    // The slowest client waits about the sum of the nominal delays (25+50+…+800), more with jitter.
-    inherentWaitMs: 2000,
-    deadlineMs: 20_000,
-    run: (ctx) => runLearner(ctx, { cases: [stormCase, cappedCase], limitMs: 9000, watchMs: 0 }),
-  },
-  {
-    id: 'outcomes',
-    title: 'a call that succeeds on the 3rd try; an error shouldRetry refuses',
-    lab: { peers: [] },
-    inherentWaitMs: 700,
-    deadlineMs: 15_000,
-    run: (ctx) => runLearner(ctx, { cases: [recoversCase, shouldRetryCase], limitMs: 5000, watchMs: 300 }),
-  },
-  {
-    id: 'wire',
-    title: 'real connections, the first 4 refused with a TCP reset',
-    lab: { peers: ['server'], faults: wirePorts.map(refuseFirst) },
-    trials: 2,
-    // 100 + 200 + 400 + 800 ms nominal before the 5th attempt.
-    inherentWaitMs: 1500,
-    deadlineMs: 30_000,
-    run: runWire,
-  },
-];
+function scenarios(draws: Draws): Scenario<RunEvidence>[] {
+  const plan = drawPlan(draws);
+  // The slowest client waits about the sum of the nominal delays, up to twice that with jitter.
+  const stormWait = Math.max(nominalTotal(plan.storm.opts), nominalTotal(plan.capped.opts));
+  const wireWait = nominalTotal({ ...plan.wire.opts, maxAttempts: plan.wire.refusals + 1 });
+  return [
+    {
+      id: 'storm',
+      title: `${plan.storm.clients + plan.capped.clients} clients, every call fails`,
+      lab: { peers: [] },
+      trials: 3,
+      inherentWaitMs: stormWait,
+      deadlineMs: 20_000,
+      run: (ctx) => runLearner(ctx, { cases: [plan.storm, plan.capped], limitMs: Math.max(9000, 2 * stormWait + 2000), watchMs: 0 }),
+    },
+    {
+      id: 'outcomes',
+      title: `a call that succeeds on try ${plan.recovers.succeedFrom}; an error shouldRetry refuses`,
+      lab: { peers: [] },
+      inherentWaitMs: nominalTotal({ ...plan.shouldRetry.opts, maxAttempts: plan.shouldRetry.fatalCall! }),
+      deadlineMs: 15_000,
+      run: (ctx) => runLearner(ctx, { cases: [plan.recovers, plan.shouldRetry], limitMs: 6000, watchMs: 300 }),
+    },
+    {
+      id: 'wire',
+      title: `real connections, the first ${plan.wire.refusals} refused with a TCP reset`,
+      lab: { peers: ['server'], faults: plan.wire.ports.map(refuseFirst(plan.wire.refusals)) },
+      trials: 2,
+      inherentWaitMs: wireWait,
+      deadlineMs: 30_000,
+      run: (ctx) => runWire(ctx, plan.wire),
+    },
+  ];
+}
 
 // ── Reading the evidence ────────────────────────────────────────────────────
 
 function runs<E extends RunEvidence>(e: EvidenceSet, scenario: string): E[] {
   return (e[scenario] ?? []) as E[];
 }
+
+/** A case as this run drew it, read back from the evidence. */
+function caseOf(e: EvidenceSet, scenario: string, caseId: string): CaseConfig {
+  const c = runs(e, scenario).find((r) => r.cases?.[caseId])?.cases[caseId];
+  if (!c) throw new Error(`no case ${caseId} in the evidence of ${scenario}`);
+  return c;
+}
+
+const callList = (n: number): string => (n === 1 ? 'call 1' : n === 2 ? 'calls 1 and 2' : `calls 1 to ${n}`);
 
 function clientsOf(e: EvidenceSet, scenario: string, caseId: string): ClientRecord[] {
   return runs(e, scenario).flatMap((r) => r.clients.filter((c) => c.case === caseId));
@@ -219,12 +279,13 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'outcomes');
       if (none) return fail(`${none}.`);
-      const clients = clientsOf(e, 'outcomes', recoversCase.id);
-      const n = recoversCase.succeedFrom!;
+      const recovers = caseOf(e, 'outcomes', 'recovers');
+      const clients = clientsOf(e, 'outcomes', recovers.id);
+      const n = recovers.succeedFrom!;
       const b = firstBad(clients, (c) => c.result.kind === 'resolved' && c.result.fromCall === n && c.calls.length === n);
-      if (!b) return pass(`fn failed twice, succeeded on call ${n}: the promise resolved with that value and fn was not called again`);
+      if (!b) return pass(`fn failed ${times(n - 1)}, succeeded on call ${n}: the promise resolved with that value and fn was not called again`);
       const { bad } = b;
-      const head = `fn failed on calls 1 and 2 and succeeded from call ${n} on (maxAttempts ${recoversCase.opts.maxAttempts}); in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      const head = `fn failed on ${callList(n - 1)} and succeeded from call ${n} on (maxAttempts ${recovers.opts.maxAttempts}); in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
       if (bad.calls.length > n) {
         return fail(`${head} Once a call succeeds the job is done: return its result at once instead of calling fn again.`);
       }
@@ -241,11 +302,15 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
-      const max = stormCase.opts.maxAttempts;
-      const b = firstBad(clients, (c) => c.calls.length === max && c.result.kind !== 'pending');
-      if (!b) return pass(`every client called fn exactly ${max} times, then gave up`);
+      const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
+      const maxOf = (c: ClientRecord): number => caseOf(e, 'storm', c.case).opts.maxAttempts;
+      const b = firstBad(clients, (c) => c.calls.length === maxOf(c) && c.result.kind !== 'pending');
+      if (!b) {
+        const both = [...new Set(clients.map(maxOf))].join(' and ');
+        return pass(`every client called fn exactly maxAttempts (${both}) times, then gave up`);
+      }
       const { bad } = b;
+      const max = maxOf(bad);
       const head = `every call failed and maxAttempts was ${max}; in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
       if (bad.calls.length > max) {
         return fail(`${head} maxAttempts counts every call of fn, the first one included: ${max} attempts are 1 call plus ${max - 1} retries.`);
@@ -263,7 +328,7 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
+      const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
       const b = firstBad(clients, (c) => c.calls.length > 0 && c.result.kind === 'rejected' && c.result.fromCall === c.calls.length);
       if (!b) return pass('every client rejected with the very error object its last call threw');
       const { bad } = b;
@@ -292,11 +357,12 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'outcomes');
       if (none) return fail(`${none}.`);
-      const clients = clientsOf(e, 'outcomes', shouldRetryCase.id);
-      const n = shouldRetryCase.fatalCall!;
+      const sr = caseOf(e, 'outcomes', 'should-retry');
+      const clients = clientsOf(e, 'outcomes', sr.id);
+      const n = sr.fatalCall!;
       const b = firstBad(clients, (c) => c.calls.length === n && c.result.kind === 'rejected' && c.result.fromCall === n);
       const head = (bad: ClientRecord, count: number) =>
-        `shouldRetry said yes to the errors of calls 1 and 2 and no to the error of call ${n} (EACCES); in ${ofAll(count, clients.length)}, ${outcome(bad)}.`;
+        `shouldRetry said yes to the errors of ${callList(n - 1)} and no to the error of call ${n} (${sr.errors?.fatal ?? 'EACCES'}); in ${ofAll(count, clients.length)}, ${outcome(bad)}.`;
       if (b) {
         const { bad, count } = b;
         if (bad.calls.length > n) {
@@ -323,8 +389,9 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'outcomes');
       if (none) return fail(`${none}.`);
-      const clients = clientsOf(e, 'outcomes', shouldRetryCase.id);
-      const n = shouldRetryCase.fatalCall!;
+      const sr = caseOf(e, 'outcomes', 'should-retry');
+      const clients = clientsOf(e, 'outcomes', sr.id);
+      const n = sr.fatalCall!;
       const describe = (c: ClientRecord): string =>
         c.asked.map((a) => `(${a.fromCall ? `error of call ${a.fromCall}` : 'an error fn did not throw'}, ${JSON.stringify(a.attempt)})`).join(', ');
       for (const c of clients) {
@@ -359,7 +426,7 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const clients = [...clientsOf(e, 'storm', stormCase.id), ...clientsOf(e, 'storm', cappedCase.id)];
+      const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
       const lags = settleLags(clients);
       if (lags.length === 0) return fail(`no client got as far as settling after a failed call: ${outcome(clients[0]!)}.`);
       const lag = median(lags);
@@ -381,11 +448,11 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const clients = clientsOf(e, 'storm', stormCase.id);
-      const { opts } = stormCase;
+      const clients = clientsOf(e, 'storm', 'storm');
+      const { opts } = caseOf(e, 'storm', 'storm');
       const last = opts.maxAttempts - 1;
       const g = measureGrowth(
-        runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === stormCase.id)),
+        runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === 'storm')),
         opts,
       );
       if (g.reached < clients.length / 2) {
@@ -421,8 +488,8 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const clients = clientsOf(e, 'storm', cappedCase.id);
-      const { opts } = cappedCase;
+      const clients = clientsOf(e, 'storm', 'capped');
+      const { opts } = caseOf(e, 'storm', 'capped');
       const cap = measureCap(clients, opts);
       const lastStep = cap.steps[cap.steps.length - 1]!;
       if (!cap.enough) return fail(`too few clients retried ${lastStep} times to see the cap: ${outcome(clients[0]!)}.`);
@@ -445,11 +512,12 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'storm');
       if (none) return fail(`${none}.`);
-      const trials = runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === stormCase.id));
-      const sp = measureSpread(trials, stormCase.opts);
+      const storm = caseOf(e, 'storm', 'storm');
+      const trials = runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === 'storm'));
+      const sp = measureSpread(trials, storm.opts);
       const example = sp.example;
       if (!example) {
-        const clients = clientsOf(e, 'storm', stormCase.id);
+        const clients = clientsOf(e, 'storm', 'storm');
         return fail(`too few clients retried 5 times to see how their waits spread: ${outcome(clients[0]!)}.`);
       }
       const sorted = [...example.waits].sort((a, b) => a - b);
@@ -463,7 +531,7 @@ const checks: Check[] = [
       }
       if (!spreadOk(sp)) {
         return fail(
-          `${stormCase.clients} clients that failed at the same moment retried in lockstep: before attempt ${example.k + 1}, ` +
+          `${storm.clients} clients that failed at the same moment retried in lockstep: before attempt ${example.k + 1}, ` +
             `the middle half of them waited ${middle}. Every client hits the recovering service at the same instant — ` +
             'randomise each delay (jitter), e.g. a random wait between 0 and the backoff delay.',
         );
@@ -480,7 +548,7 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'wire');
       if (none) return fail(`${none}.`);
-      const K = wireRefusals;
+      const K = runs<WireEvidence>(e, 'wire')[0]!.refusals;
       for (const run of runs<WireEvidence>(e, 'wire')) {
         for (const c of run.clients) {
           const port = run.ports[c.client]!;
@@ -513,7 +581,8 @@ const checks: Check[] = [
       const none = nothingRan(e, 'wire');
       if (none) return fail(`${none}.`);
       const all = runs<WireEvidence>(e, 'wire');
-      const w = measureWire(all, wireOpts, wireRefusals);
+      const { opts: wireOpts, refusals } = all[0]!;
+      const w = measureWire(all, wireOpts, refusals);
       if (w.clients === 0) {
         const c = all.flatMap((r) => r.clients)[0];
         return fail(`no client made a second connection attempt${c ? ` (${outcome(c)})` : ''}.`);

@@ -19,6 +19,8 @@ export interface CaseConfig {
   succeedFrom?: number;
   /** This call's error is fatal, and a shouldRetry is passed that says no to it (and yes to the others). */
   fatalCall?: number;
+  /** The codes of the errors fn throws (drawn per run): a transient one, and the one shouldRetry refuses. */
+  errors?: { transient: string; fatal: string };
   /** Real connections: client i connects to host:ports[i]; a refused connection is the failure. */
   connect?: { host: string; ports: number[] };
 }
@@ -55,11 +57,21 @@ function connectOnce(host: string, port: number): Promise<net.Socket> {
 }
 
 class TransientError extends Error {
-  code = 'ECONNRESET';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
 }
 class FatalError extends Error {
-  code = 'EACCES';
   readonly fatal = true;
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
 }
 
 async function client(c: CaseConfig, index: number): Promise<void> {
@@ -80,9 +92,9 @@ async function client(c: CaseConfig, index: number): Promise<void> {
       } else if (c.succeedFrom !== undefined && n >= c.succeedFrom) {
         value = { client: index, call: n };
       } else if (n === c.fatalCall) {
-        throw new FatalError(`call ${n}: permission denied (retrying will not help)`);
+        throw new FatalError(`${c.errors?.fatal ?? 'EACCES'}: this request cannot succeed (retrying will not help)`, c.errors?.fatal ?? 'EACCES');
       } else {
-        throw new TransientError(`call ${n}: connection reset by peer`);
+        throw new TransientError(`${c.errors?.transient ?? 'ECONNRESET'}: the service failed this request`, c.errors?.transient ?? 'ECONNRESET');
       }
       madeBy.set(value, n);
       call.end = nowMs();
