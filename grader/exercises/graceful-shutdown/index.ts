@@ -9,7 +9,15 @@ import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { firstErrorLine, ms } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Verdict } from '../../types.ts';
-import { clientPeerFile, deadline, drain, interrupt, scenarios, type RunEvidence } from './scenarios.ts';
+import {
+  clientPeerFile,
+  defaultShutdownTimeoutMs,
+  scenarios,
+  type DeadlinePlan,
+  type DrainPlan,
+  type InterruptPlan,
+  type RunEvidence,
+} from './scenarios.ts';
 
 const pass = (message: string): Verdict => ({ pass: true, message });
 const fail = (message: string): Verdict => ({ pass: false, message });
@@ -94,6 +102,7 @@ const checks: Check[] = [
     needs: ['drain-sigterm'],
     judge(e) {
       const ev = only(e, 'drain-sigterm');
+      const drain = ev.plan as DrainPlan;
       if (!ev.ready) return notServing(ev, 'the port given in PORT');
       if (ev.ready.status !== 200 || !bodyIs(ev.ready, 'ok')) return fail(`GET / answered ${says(ev.ready)}; expected 200 "ok".`);
       const other = response(ev, 'idle', 0);
@@ -165,6 +174,7 @@ const checks: Check[] = [
     needs: ['drain-sigterm'],
     judge(e) {
       const ev = only(e, 'drain-sigterm');
+      const drain = ev.plan as DrainPlan;
       if (!served(ev)) return notServing(ev);
       for (const [id, workMs] of [
         ['long', drain.longWorkMs],
@@ -277,6 +287,7 @@ const checks: Check[] = [
     needs: ['drain-sigterm'],
     judge(e) {
       const ev = only(e, 'drain-sigterm');
+      const drain = ev.plan as DrainPlan;
       if (!served(ev)) return notServing(ev);
       const long = response(ev, 'long', 0);
       if (!long) return fail(`the process ${exitPhrase(ev)}, before the in-flight request was answered: that is not a drain.`);
@@ -312,6 +323,7 @@ const checks: Check[] = [
     needs: ['drain-sigint'],
     judge(e) {
       const ev = only(e, 'drain-sigint');
+      const interrupt = ev.plan as InterruptPlan;
       if (!served(ev)) return notServing(ev);
       const r = response(ev, 'work', 0);
       if (!r || r.status !== 200 || !bodyIs(r, 'done')) {
@@ -335,37 +347,52 @@ const checks: Check[] = [
     title: 'work still running at SHUTDOWN_TIMEOUT_MS: exits with code 1 at that deadline',
     points: 3,
     needs: ['deadline'],
-    judge(e) {
-      const ev = only(e, 'deadline');
-      if (!served(ev)) return notServing(ev);
-      const limit = deadline.shutdownTimeoutMs;
-      if (ev.killed || !ev.exit) {
-        return fail(
-          `SHUTDOWN_TIMEOUT_MS was ${limit} and a request needed ${ms(deadline.workMs)}; the process was still running ` +
-            `${ms(limit + 1500)} after SIGTERM. Arm a timer for SHUTDOWN_TIMEOUT_MS (read from the environment) when the drain starts.`,
-        );
-      }
-      if (ev.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
-      const at = ev.exit.t - ev.signalAt;
-      if (at < limit - forcedEarlyMs) {
-        return fail(
-          `the process ${exitPhrase(ev)}, before SHUTDOWN_TIMEOUT_MS (${limit} ms) and with a request still running: ` +
-            `give the drain the whole SHUTDOWN_TIMEOUT_MS.`,
-        );
-      }
-      if (at > limit + forcedLateMs) {
-        return fail(`the process ${exitPhrase(ev)}: SHUTDOWN_TIMEOUT_MS was ${limit} ms — read it from the environment.`);
-      }
-      if (ev.exit.code !== 1) {
-        return fail(
-          `the process gave up at the deadline (${ms(at)} after SIGTERM) but exited with code ${ev.exit.code}: ` +
-            `a forced exit cut work short and must say so with code 1.`,
-        );
-      }
-      return pass(`with a request still running, exited with code 1 ${ms(at)} after SIGTERM (SHUTDOWN_TIMEOUT_MS ${limit})`);
-    },
+    judge: (e) => forcedExit(only(e, 'deadline')),
+  },
+  {
+    id: 'forced-exit-default',
+    category: 'shutdown',
+    title: `SHUTDOWN_TIMEOUT_MS not set: the default deadline (${defaultShutdownTimeoutMs / 1000} s) applies`,
+    points: 2,
+    needs: ['deadline-default'],
+    judge: (e) => forcedExit(only(e, 'deadline-default')),
   },
 ];
+
+/** Work outlasts the deadline: exit with code 1 at SHUTDOWN_TIMEOUT_MS, or at the default when it is not set. */
+function forcedExit(ev: RunEvidence): Verdict {
+  if (!served(ev)) return notServing(ev);
+  const plan = ev.plan as DeadlinePlan;
+  const unset = plan.shutdownTimeoutMs === null;
+  const limit = plan.shutdownTimeoutMs ?? defaultShutdownTimeoutMs;
+  const setting = unset
+    ? `SHUTDOWN_TIMEOUT_MS was not set, so the default of ${limit} ms applies,`
+    : `SHUTDOWN_TIMEOUT_MS was ${limit}`;
+  const readIt = unset
+    ? `When the variable is missing, use the default: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? ${limit}).`
+    : 'Read it from the environment: the value changes from run to run.';
+  if (ev.killed || !ev.exit) {
+    return fail(
+      `${setting} and a request needed ${ms(plan.workMs)}; the process was still running ` +
+        `${ms(limit + 1500)} after ${ev.signal}. Arm a timer for that deadline when the drain starts. ${readIt}`,
+    );
+  }
+  if (ev.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
+  const at = ev.exit.t - ev.signalAt;
+  if (at < limit - forcedEarlyMs) {
+    return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}, with a request still running: give the drain the whole deadline. ${readIt}`);
+  }
+  if (at > limit + forcedLateMs) {
+    return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}. ${readIt}`);
+  }
+  if (ev.exit.code !== 1) {
+    return fail(
+      `the process gave up at the deadline (${ms(at)} after ${ev.signal}) but exited with code ${ev.exit.code}: ` +
+        `a forced exit cut work short and must say so with code 1.`,
+    );
+  }
+  return pass(`with a request still running, exited with code 1 ${ms(at)} after ${ev.signal} (${unset ? `SHUTDOWN_TIMEOUT_MS not set: default ${limit} ms` : `SHUTDOWN_TIMEOUT_MS ${limit}`})`);
+}
 
 const exercise: ExerciseDef = {
   id: 'graceful-shutdown',

@@ -8,34 +8,85 @@ import { nowMs, sleep } from '../../../harness/clock.ts';
 import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
 import type { Scenario, ScenarioContext } from '../../types.ts';
+import type { Draws } from '../../draws.ts';
 
 export const clientPeerFile = new URL('../../../harness/peers/http-client.ts', import.meta.url).pathname;
 
-/** Work and timing of the main drain scenario (SIGTERM). */
-export const drain = {
-  port: 8080,
-  shutdownTimeoutMs: 5000,
+/**
+ * What each run draws (grader/draws.ts), so that nothing a program could key
+ * on is a constant: the port of every scenario, SHUTDOWN_TIMEOUT_MS, how long
+ * each request works, the paths asked for, when the late connection comes.
+ * The deadline scenarios keep SIGTERM (every mutant must fail the same checks
+ * at every seed); SIGINT has a scenario of its own.
+ */
+export const ranges = {
+  port: [20000, 60000],
+  drain: { shutdownTimeoutMs: [4000, 6000], probeWorkMs: [200, 400], longWorkMs: [1200, 2000], keepAliveWorkMs: [300, 700], followWorkMs: [150, 250], lateConnectMs: [200, 300] },
+  interrupt: { workMs: [800, 1400] },
+  deadline: { shutdownTimeoutMs: [1200, 3000] },
+} as const;
+
+/** The contract's deadline when SHUTDOWN_TIMEOUT_MS is not set. */
+export const defaultShutdownTimeoutMs = 10_000;
+
+export interface DrainPlan {
+  port: number;
+  shutdownTimeoutMs: number;
   /** GET /work?ms=… timed before the signal, for the routes check. */
-  probeWorkMs: 300,
+  probeWorkMs: number;
   /** The long in-flight request: still running well after the signal. */
-  longWorkMs: 1500,
+  longWorkMs: number;
   /** The in-flight request on the keep-alive connection that then sends another. */
-  keepAliveWorkMs: 500,
-  followPath: '/work?ms=200',
-  otherPath: '/status?check=1',
+  keepAliveWorkMs: number;
+  followPath: string;
+  otherPath: string;
   /** Requests are in the handler this long before the signal. */
-  leadMs: 200,
+  leadMs: number;
   /** A new connection is tried this long after the signal. */
-  lateConnectMs: 250,
-};
+  lateConnectMs: number;
+}
 
-/** SIGINT: one request in flight, the client closes its connection once answered. */
-export const interrupt = { port: 9090, workMs: 1000, leadMs: 200 };
+/** SIGINT: one request in flight, the client closes its connection once answered; no SHUTDOWN_TIMEOUT_MS. */
+export interface InterruptPlan {
+  port: number;
+  workMs: number;
+  leadMs: number;
+}
 
-/** The deadline: work that outlasts SHUTDOWN_TIMEOUT_MS. */
-export const deadline = { port: 7070, shutdownTimeoutMs: 1500, workMs: 6000, leadMs: 200 };
+/** A deadline: work that outlasts SHUTDOWN_TIMEOUT_MS (null: the variable is not set, the default applies). */
+export interface DeadlinePlan {
+  port: number;
+  shutdownTimeoutMs: number | null;
+  workMs: number;
+  leadMs: number;
+}
+
+export type Plan = DrainPlan | InterruptPlan | DeadlinePlan;
+
+export function drawPlans(draws: Draws): { drain: DrainPlan; interrupt: InterruptPlan; deadline: DeadlinePlan; defaultDeadline: DeadlinePlan } {
+  const [drainPort, interruptPort, deadlinePort, defaultPort] = draws.distinct('ports', 4, ...ranges.port);
+  const r = ranges.drain;
+  const drain: DrainPlan = {
+    port: drainPort!,
+    shutdownTimeoutMs: draws.int('drain.shutdownTimeoutMs', ...r.shutdownTimeoutMs),
+    probeWorkMs: draws.int('drain.probeWorkMs', ...r.probeWorkMs),
+    longWorkMs: draws.int('drain.longWorkMs', ...r.longWorkMs),
+    keepAliveWorkMs: draws.int('drain.keepAliveWorkMs', ...r.keepAliveWorkMs),
+    followPath: `/work?ms=${draws.int('drain.followWorkMs', ...r.followWorkMs)}`,
+    otherPath: `/${draws.pick('drain.otherPath', ['status', 'health', 'info', 'metrics', 'version'])}?check=${draws.int('drain.otherQuery', 1, 999)}`,
+    leadMs: 200,
+    lateConnectMs: draws.int('drain.lateConnectMs', ...r.lateConnectMs),
+  };
+  const interrupt: InterruptPlan = { port: interruptPort!, workMs: draws.int('interrupt.workMs', ...ranges.interrupt.workMs), leadMs: 200 };
+  const limit = draws.int('deadline.shutdownTimeoutMs', ...ranges.deadline.shutdownTimeoutMs);
+  const deadline: DeadlinePlan = { port: deadlinePort!, shutdownTimeoutMs: limit, workMs: limit + 4000, leadMs: 200 };
+  const defaultDeadline: DeadlinePlan = { port: defaultPort!, shutdownTimeoutMs: null, workMs: defaultShutdownTimeoutMs + 4000, leadMs: 200 };
+  return { drain, interrupt, deadline, defaultDeadline };
+}
 
 export interface RunEvidence {
+  /** The scenario's draws. */
+  plan: Plan;
   port: number;
   signal: NodeJS.Signals;
   shutdownTimeoutMs: number | null;
@@ -119,11 +170,11 @@ function notReady(
   ctx: ScenarioContext,
   learner: LabProcess,
   client: LabProcess,
-  port: number,
+  plan: Plan,
   signal: NodeJS.Signals,
   shutdownTimeoutMs: number | null,
 ): Promise<RunEvidence> {
-  return finish(ctx, learner, client, { port, signal, shutdownTimeoutMs, ready: null, signalAt: null }, nowMs());
+  return finish(ctx, learner, client, { plan, port: plan.port, signal, shutdownTimeoutMs, ready: null, signalAt: null }, nowMs());
 }
 
 /** Waits until every connection in `ids` has connected or failed to. */
@@ -140,11 +191,10 @@ async function opened(client: LabProcess, ids: string[]): Promise<void> {
  * request in flight, a keep-alive connection whose in-flight request is
  * followed by another, and a new connection tried during the drain.
  */
-async function runDrain(ctx: ScenarioContext): Promise<RunEvidence> {
-  const d = drain;
+async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence> {
   const env = { SHUTDOWN_TIMEOUT_MS: String(d.shutdownTimeoutMs) };
   const { learner, client, ready } = await start(ctx, d.port, env);
-  if (!ready) return notReady(ctx, learner, client, d.port, 'SIGTERM', d.shutdownTimeoutMs);
+  if (!ready) return notReady(ctx, learner, client, d, 'SIGTERM', d.shutdownTimeoutMs);
 
   for (const id of ['idle', 'timed', 'long', 'keepalive']) client.send({ cmd: 'open', id });
   await opened(client, ['idle', 'timed', 'long', 'keepalive']);
@@ -167,66 +217,76 @@ async function runDrain(ctx: ScenarioContext): Promise<RunEvidence> {
   const late = client.eventsOf('connected').find((e) => e.id === 'late');
   if (late) client.send({ cmd: 'request', id: 'late', path: '/' });
 
-  const base = { port: d.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: d.shutdownTimeoutMs, ready, signalAt };
+  const base = { plan: d, port: d.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: d.shutdownTimeoutMs, ready, signalAt };
   return finish(ctx, learner, client, base, signalAt + d.shutdownTimeoutMs + 1000);
 }
 
 /** SIGINT: one request in flight; its client closes the connection once answered. */
-async function runInterrupt(ctx: ScenarioContext): Promise<RunEvidence> {
-  const s = interrupt;
+async function runInterrupt(ctx: ScenarioContext, s: InterruptPlan): Promise<RunEvidence> {
   // No SHUTDOWN_TIMEOUT_MS here: the program's default (10 s) applies.
   const { learner, client, ready } = await start(ctx, s.port, {});
-  if (!ready) return notReady(ctx, learner, client, s.port, 'SIGINT', null);
+  if (!ready) return notReady(ctx, learner, client, s, 'SIGINT', null);
   client.send({ cmd: 'open', id: 'work' });
   await opened(client, ['work']);
   client.send({ cmd: 'request', id: 'work', path: `/work?ms=${s.workMs}`, closeAfter: true });
   await sleep(s.leadMs);
   const signalAt = nowMs();
   learner.signal('SIGINT');
-  const base = { port: s.port, signal: 'SIGINT' as const, shutdownTimeoutMs: null, ready, signalAt };
+  const base = { plan: s, port: s.port, signal: 'SIGINT' as const, shutdownTimeoutMs: null, ready, signalAt };
   return finish(ctx, learner, client, base, signalAt + s.workMs + 4500);
 }
 
-/** SIGTERM while work runs far past SHUTDOWN_TIMEOUT_MS. */
-async function runDeadline(ctx: ScenarioContext): Promise<RunEvidence> {
-  const s = deadline;
-  const { learner, client, ready } = await start(ctx, s.port, { SHUTDOWN_TIMEOUT_MS: String(s.shutdownTimeoutMs) });
-  if (!ready) return notReady(ctx, learner, client, s.port, 'SIGTERM', s.shutdownTimeoutMs);
+/** SIGTERM while work runs far past SHUTDOWN_TIMEOUT_MS (or past the default when it is not set). */
+async function runDeadline(ctx: ScenarioContext, s: DeadlinePlan): Promise<RunEvidence> {
+  const env: Record<string, string> = s.shutdownTimeoutMs === null ? {} : { SHUTDOWN_TIMEOUT_MS: String(s.shutdownTimeoutMs) };
+  const { learner, client, ready } = await start(ctx, s.port, env);
+  if (!ready) return notReady(ctx, learner, client, s, 'SIGTERM', s.shutdownTimeoutMs);
   client.send({ cmd: 'open', id: 'work' });
   await opened(client, ['work']);
   client.send({ cmd: 'request', id: 'work', path: `/work?ms=${s.workMs}` });
   await sleep(s.leadMs);
   const signalAt = nowMs();
   learner.signal('SIGTERM');
-  const base = { port: s.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: s.shutdownTimeoutMs, ready, signalAt };
-  return finish(ctx, learner, client, base, signalAt + s.shutdownTimeoutMs + 1500);
+  const base = { plan: s, port: s.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: s.shutdownTimeoutMs, ready, signalAt };
+  return finish(ctx, learner, client, base, signalAt + (s.shutdownTimeoutMs ?? defaultShutdownTimeoutMs) + 1500);
 }
 
 const lab = { peers: ['client'] };
 
-export const scenarios: Scenario<RunEvidence>[] = [
-  {
-    id: 'drain-sigterm',
-    title: 'SIGTERM with requests in flight and keep-alive connections open',
-    lab,
-    inherentWaitMs: drain.probeWorkMs + drain.leadMs + drain.longWorkMs,
-    deadlineMs: 25_000,
-    run: runDrain,
-  },
-  {
-    id: 'drain-sigint',
-    title: 'SIGINT with a request in flight',
-    lab,
-    inherentWaitMs: interrupt.workMs,
-    deadlineMs: 25_000,
-    run: runInterrupt,
-  },
-  {
-    id: 'deadline',
-    title: 'SIGTERM while work outlasts SHUTDOWN_TIMEOUT_MS',
-    lab,
-    inherentWaitMs: deadline.leadMs + deadline.shutdownTimeoutMs,
-    deadlineMs: 25_000,
-    run: runDeadline,
-  },
-];
+export function scenarios(draws: Draws): Scenario<RunEvidence>[] {
+  const p = drawPlans(draws);
+  return [
+    {
+      id: 'drain-sigterm',
+      title: 'SIGTERM with requests in flight and keep-alive connections open',
+      lab,
+      inherentWaitMs: p.drain.probeWorkMs + p.drain.leadMs + p.drain.longWorkMs,
+      deadlineMs: 25_000,
+      run: (ctx) => runDrain(ctx, p.drain),
+    },
+    {
+      id: 'drain-sigint',
+      title: 'SIGINT with a request in flight',
+      lab,
+      inherentWaitMs: p.interrupt.workMs,
+      deadlineMs: 25_000,
+      run: (ctx) => runInterrupt(ctx, p.interrupt),
+    },
+    {
+      id: 'deadline',
+      title: 'SIGTERM while work outlasts SHUTDOWN_TIMEOUT_MS',
+      lab,
+      inherentWaitMs: p.deadline.leadMs + p.deadline.shutdownTimeoutMs!,
+      deadlineMs: 25_000,
+      run: (ctx) => runDeadline(ctx, p.deadline),
+    },
+    {
+      id: 'deadline-default',
+      title: 'SIGTERM while work outlasts the default deadline (SHUTDOWN_TIMEOUT_MS not set)',
+      lab,
+      inherentWaitMs: p.defaultDeadline.leadMs + defaultShutdownTimeoutMs,
+      deadlineMs: 25_000,
+      run: (ctx) => runDeadline(ctx, p.defaultDeadline),
+    },
+  ];
+}

@@ -1,5 +1,5 @@
 // mutant: exits with code 0 the moment the signal arrives, cutting in-flight requests off
-// fails: refuses-new-connections, in-flight-completes, closes-idle-keepalive, keepalive-told-to-close, exits-after-drain, sigint-drains, forced-exit-at-deadline
+// fails: refuses-new-connections, in-flight-completes, closes-idle-keepalive, keepalive-told-to-close, exits-after-drain, sigint-drains, forced-exit-at-deadline, forced-exit-default
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 const port = Number(process.env.PORT ?? 8080);

@@ -1,5 +1,5 @@
 // mutant: the forced exit at SHUTDOWN_TIMEOUT_MS reports success (code 0) although work was cut short
-// fails: forced-exit-at-deadline
+// fails: forced-exit-at-deadline, forced-exit-default
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 const port = Number(process.env.PORT ?? 8080);

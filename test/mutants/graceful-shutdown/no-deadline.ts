@@ -1,5 +1,5 @@
 // mutant: no forced exit: work that never finishes holds the process past SHUTDOWN_TIMEOUT_MS
-// fails: forced-exit-at-deadline
+// fails: forced-exit-at-deadline, forced-exit-default
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 const port = Number(process.env.PORT ?? 8080);

@@ -1,5 +1,5 @@
 // mutant: no signal handler at all: SIGTERM and SIGINT kill the process mid-request
-// fails: refuses-new-connections, in-flight-completes, closes-idle-keepalive, keepalive-told-to-close, exits-after-drain, sigint-drains, forced-exit-at-deadline
+// fails: refuses-new-connections, in-flight-completes, closes-idle-keepalive, keepalive-told-to-close, exits-after-drain, sigint-drains, forced-exit-at-deadline, forced-exit-default
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 const port = Number(process.env.PORT ?? 8080);
