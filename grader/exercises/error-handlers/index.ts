@@ -10,16 +10,34 @@ import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.
 import type { WireEvent } from '../../../harness/wire.ts';
 import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
 import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { Draws } from '../../draws.ts';
+import { nowMs } from '../../../harness/clock.ts';
 import type { RunnerConfig } from './runner.ts';
 import { startRunner } from '../../runner.ts';
 
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const clientFile = new URL('../../../harness/peers/tcp-client.ts', import.meta.url).pathname;
 
-const echoPort = 7100;
-const resetPort = 7200;
-const vanishPort = 7300;
-const busyPort = 7400;
+/**
+ * What each run draws (grader/draws.ts): the port of every scenario (distinct,
+ * 20000–60000), how each scenario hands startEchoServer its host (none,
+ * '0.0.0.0', or the learner's address: the port-in-use scenario cannot be told
+ * from the others by its arguments), and the byte pattern each client sends.
+ */
+export const ranges = { port: [20000, 60000], patternSeed: [1, 250] } as const;
+type HostForm = 'none' | 'any' | 'own';
+const hostForms: readonly HostForm[] = ['none', 'any', 'own'];
+
+interface ScenarioPlan {
+  port: number;
+  host: HostForm;
+  /** Seeds of the clients' byte patterns. */
+  seeds: number[];
+}
+
+function hostArg(ctx: ScenarioContext, form: HostForm): string | null {
+  return form === 'none' ? null : form === 'any' ? '0.0.0.0' : ctx.lab.addresses.learner;
+}
 
 /** Socket error codes a dying client can cause on the server: the course names the first two. */
 const socketErrorCodes = ['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT'];
@@ -43,6 +61,10 @@ export interface ServeEvidence {
   /** TCP resets that crossed the router. */
   resets: WireEvent[];
   stderr: string;
+  /** When the fault was set off (grader's clock); null: no fault in this scenario, or it never came. */
+  faultAt: number | null;
+  /** Stderr that arrived after faultAt: what the program said about the fault. */
+  stderrAfterFault: string;
   stdout: string;
 }
 
@@ -51,11 +73,14 @@ interface Session {
   learner: LabProcess;
   client: LabProcess;
   ev: ServeEvidence;
+  seeds: number[];
+  echoes: number;
 }
 
 const settleLimitMs = 6000;
 
-async function startSession(ctx: ScenarioContext, cfg: RunnerConfig): Promise<Session> {
+async function startSession(ctx: ScenarioContext, plan: ScenarioPlan, occupy = false): Promise<Session> {
+  const cfg: RunnerConfig = { port: plan.port, host: hostArg(ctx, plan.host), occupy };
   const { lab, programs } = ctx;
   const [learner, client] = await Promise.all([
     startRunner(ctx, cfg, { wallMs: 20_000 }),
@@ -73,9 +98,11 @@ async function startSession(ctx: ScenarioContext, cfg: RunnerConfig): Promise<Se
     steps: {},
     resets: [],
     stderr: '',
+    faultAt: null,
+    stderrAfterFault: '',
     stdout: '',
   };
-  return { lab, learner, client, ev };
+  return { lab, learner, client, ev, seeds: plan.seeds, echoes: 0 };
 }
 
 /** Reads the learner's final state; the lab's close() kills what is left. */
@@ -85,6 +112,7 @@ function finish(s: Session): ServeEvidence {
   ev.exit = learner.exit ?? null;
   ev.resets = lab.wire().filter((w) => w.proto === 'tcp' && w.flags.includes('rst'));
   ev.stderr = learner.stderr.slice(0, 4000);
+  ev.stderrAfterFault = ev.faultAt === null ? '' : learner.stderrSince(ev.faultAt).slice(0, 4000);
   ev.stdout = learner.stdout.slice(0, 4000);
   return ev;
 }
@@ -97,13 +125,19 @@ async function open(s: Session, tag: string, retryRefusedMs = 0): Promise<AgentE
 }
 
 async function echo(s: Session, tag: string, id: string, chunks: number[], gapMs = 0, timeoutMs = 4000): Promise<AgentEvent | null> {
-  s.client.send({ cmd: 'echo', tag, id, chunks, gapMs, timeoutMs, seed: id.length + chunks.length });
+  // Each echo's bytes follow a pattern of its own, drawn per run.
+  const seed = s.seeds[s.echoes++ % s.seeds.length]!;
+  s.client.send({ cmd: 'echo', tag, id, chunks, gapMs, timeoutMs, seed });
   const got = await s.client.waitFor('echo', timeoutMs + 2000, (e) => e.id === id);
   s.ev.steps[id] = got;
   return got;
 }
 
 /** Opens a connection and echoes over it; the connection stays open under `tag`. */
+/**
+ * First connections retry refusals for a moment (retryRefusedMs): a server that resolved before
+ * it listened is judged by 'resolves-when-listening' alone, not by every scenario that follows.
+ */
 async function openAndEcho(s: Session, tag: string, id: string, chunks: number[], gapMs = 0, retryRefusedMs = 0): Promise<AgentEvent | null> {
   const opened = await open(s, tag, retryRefusedMs);
   if (!opened?.ok) {
@@ -149,7 +183,22 @@ async function afterFault(s: Session): Promise<void> {
   await s.learner.waitExit(200);
 }
 
-const scenarios: Scenario<ServeEvidence>[] = [
+function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
+  const [echoPort, resetPort, vanishPort, busyPort] = draws.distinct('ports', 4, ...ranges.port);
+  const plan = (id: string, port: number, echoes: number, forms: readonly HostForm[] = hostForms): ScenarioPlan => ({
+    port,
+    host: draws.pick(`${id}.host`, forms),
+    seeds: Array.from({ length: echoes }, (_, i) => draws.int(`${id}.pattern${i}`, ...ranges.patternSeed)),
+  });
+  const plans = {
+    // With a host, listen() looks it up first and listens a tick later: only then does a promise
+    // resolved right after listen() find the server not yet listening, as the first check needs.
+    echo: plan('echo', echoPort!, 2, ['any', 'own']),
+    reset: plan('client-reset', resetPort!, 2),
+    vanish: plan('client-vanishes', vanishPort!, 2),
+    busy: plan('port-in-use', busyPort!, 0),
+  };
+  return [
   {
     id: 'echo',
     title: 'two clients echo through the router',
@@ -157,7 +206,7 @@ const scenarios: Scenario<ServeEvidence>[] = [
     inherentWaitMs: 0,
     deadlineMs: 25_000,
     async run(ctx) {
-      const s = await startSession(ctx, { port: echoPort, host: ctx.lab.addresses.learner });
+      const s = await startSession(ctx, plans.echo);
       if (served(s)) {
         // A server that resolved too early refuses for a moment: retry refusals briefly, the
         // 'resolves-when-listening' check judges that separately.
@@ -177,11 +226,12 @@ const scenarios: Scenario<ServeEvidence>[] = [
     inherentWaitMs: crashWindowMs + 200 + 300,
     deadlineMs: 25_000,
     async run(ctx) {
-      const s = await startSession(ctx, { port: resetPort, host: null });
+      const s = await startSession(ctx, plans.reset);
       if (!served(s)) return finish(s);
-      const first = await openAndEcho(s, 'victim', 'victim', [200]);
+      const first = await openAndEcho(s, 'victim', 'victim', [200], 0, 1500);
       if (!first?.ok) return finish(s);
       // Data in flight, then RST as soon as the echo starts coming back: the server is mid-stream.
+      s.ev.faultAt = nowMs();
       s.client.send({ cmd: 'reset', tag: 'victim', preBytes: 64 * 1024, waitEchoMs: 300 });
       await clientResets(s, ctx.lab, 'the client sent data and reset its connection');
       await afterFault(s);
@@ -196,12 +246,13 @@ const scenarios: Scenario<ServeEvidence>[] = [
     inherentWaitMs: crashWindowMs + 200 + 300,
     deadlineMs: 25_000,
     async run(ctx) {
-      const s = await startSession(ctx, { port: vanishPort, host: null });
+      const s = await startSession(ctx, plans.vanish);
       if (!served(s)) return finish(s);
-      const first = await openAndEcho(s, 'victim', 'victim', [200]);
+      const first = await openAndEcho(s, 'victim', 'victim', [200], 0, 1500);
       const localPort = s.ev.steps['open:victim']?.localPort as number | undefined;
       if (!first?.ok || !localPort) return finish(s);
       // The client stops reading and keeps sending: the server's echo backs up in its buffers.
+      s.ev.faultAt = nowMs();
       s.client.send({ cmd: 'flood', tag: 'victim', bytes: 8 << 20, untilFlushed: 2 << 20, stallMs: 300 });
       s.ev.steps.flooded = await s.client.waitFor('flooded', 8000, (e) => e.tag === 'victim');
       // Then the client is gone: every packet the server sends it is answered with a reset by the
@@ -209,7 +260,7 @@ const scenarios: Scenario<ServeEvidence>[] = [
       await ctx.lab.addFault({
         id: 'vanish',
         kind: 'reject-tcp-reset',
-        match: { proto: 'tcp', direction: 'from-learner', sourcePort: vanishPort, port: localPort },
+        match: { proto: 'tcp', direction: 'from-learner', sourcePort: s.ev.port, port: localPort },
       });
       // Open the client's window again, so the server's next write goes out now rather than at its
       // next zero-window probe: that write meets the reset.
@@ -241,7 +292,7 @@ const scenarios: Scenario<ServeEvidence>[] = [
     inherentWaitMs: crashWindowMs,
     deadlineMs: 25_000,
     async run(ctx) {
-      const s = await startSession(ctx, { port: busyPort, host: '0.0.0.0', occupy: true });
+      const s = await startSession(ctx, plans.busy, true);
       if (!s.learner.events.some((e) => e.type === 'occupied') && s.learner.events.some((e) => e.type === 'occupy-failed')) {
         throw new Error('the runner could not take the port first');
       }
@@ -249,7 +300,8 @@ const scenarios: Scenario<ServeEvidence>[] = [
       return finish(s);
     },
   },
-];
+  ];
+}
 
 function only(e: EvidenceSet, id: string): ServeEvidence {
   return e[id]![0] as ServeEvidence;
@@ -430,7 +482,8 @@ const checks: Check[] = [
         if (!ev.faultSeen) {
           return fail(`the server did not echo to the first client (${echoPhrase(ev.steps.victim)}), so no client could fail on it and there was no error to report.`);
         }
-        const codes = codesIn(ev.stderr);
+        // Only what reached stderr after the fault counts: codes printed before it describe no error.
+        const codes = codesIn(ev.stderrAfterFault);
         if (codes.length > 0) {
           found.push(`${what}: ${codes.join(', ')}`);
           continue;
@@ -438,6 +491,13 @@ const checks: Check[] = [
         const death = deathPhrase(ev);
         if (ev.crash) {
           return fail(`when ${what}, ${death} — it crashed instead of reporting the error. Log it from the socket's 'error' listener with its code (console.error).`);
+        }
+        const early = codesIn(ev.stderr);
+        if (early.length > 0 && codesIn(ev.stderrAfterFault).length === 0) {
+          return fail(
+            `when ${what}, nothing your program wrote to stderr after the fault named the error; ${early.join(', ')} appeared only before it. ` +
+              `Log the error when it happens, from the socket's 'error' listener: console.error('client socket error:', err.code).`,
+          );
         }
         if (codesIn(ev.stdout).length > 0) {
           return fail(`when ${what}, the error code went to stdout, not stderr: report errors with console.error (or console.warn).`);
