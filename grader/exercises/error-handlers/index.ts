@@ -181,6 +181,10 @@ async function afterFault(s: Session): Promise<void> {
   await openAndEcho(s, 'fresh', 'fresh', [1000]);
   // A crash that comes late (e.g. a second error on the dead socket) still counts.
   await s.learner.waitExit(200);
+  // What the program says about the fault may trail it on a loaded machine: give it a moment to arrive
+  // (a program that reports nothing waits this out, one that reported already does not).
+  const since = s.ev.faultAt ?? 0;
+  await until(() => codesIn(s.learner.stderrSince(since)).length > 0 || !s.learner.running, 1000);
 }
 
 function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
