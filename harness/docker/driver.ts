@@ -685,12 +685,18 @@ export class DockerDriver implements LabDriver {
       return;
     }
     const filters = { label: [label.owner] };
-    const containers = await d.listContainers({ all: true, filters });
-    await Promise.all(
-      containers.filter((c) => isStale(c.Labels)).map((c) => ignoreGone(d.getContainer(c.Id).remove({ force: true, v: true })).catch(() => {})),
-    );
-    const networks = await d.listNetworks({ filters });
-    await Promise.all(networks.filter((n) => isStale(n.Labels)).map((n) => removeNetwork(d, n.Id)));
+    // A grader killed while the daemon was creating for it leaves creates in
+    // flight: the daemon finishes them after we have listed. So when anything
+    // stale was found, look again (after a pause) until a look finds nothing.
+    for (let round = 0; round < 8; round++) {
+      if (round > 0) await sleep(1500);
+      const containers = (await d.listContainers({ all: true, filters })).filter((c) => isStale(c.Labels));
+      await Promise.all(containers.map((c) => ignoreGone(d.getContainer(c.Id).remove({ force: true, v: true })).catch(() => {})));
+      const networks = (await d.listNetworks({ filters })).filter((n) => isStale(n.Labels));
+      await Promise.all(networks.map((n) => removeNetwork(d, n.Id)));
+      if (containers.length === 0 && networks.length === 0) return;
+      debug(`reaped ${containers.length} stale containers, ${networks.length} networks (round ${round + 1})`);
+    }
   }
 }
 
