@@ -229,6 +229,7 @@ async function main(argv: string[]): Promise<number> {
         waitShown = true;
         process.stderr.write(style.dim(`  … waiting for a lab: ${e.detail}\n`));
       }
+      if (e.phase === 'retry') process.stderr.write(style.dim(inert(`  … ${e.scenario}: ${e.detail}`) + '\n'));
       if (e.phase === 'error') process.stderr.write(style.yellow(inert(`  ! ${e.scenario}: ${e.detail}`) + '\n'));
     },
   });

@@ -13,6 +13,7 @@ import { nowMs } from '../harness/clock.ts';
 import { inSlot } from '../harness/slots.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import type { CheckResult, EvidenceSet, ExerciseDef, Programs, Scenario } from './types.ts';
+import { TraceBehindError } from '../harness/wire.ts';
 
 export interface ScenarioTiming {
   id: string;
@@ -49,7 +50,7 @@ export interface GradeOptions {
   /** Replays the draws of an earlier run; a new seed when absent. */
   seed?: number;
   /** Called as scenarios start and finish, for progress lines. */
-  progress?: (event: { scenario: string; phase: 'start' | 'wait' | 'done' | 'error'; ms?: number; detail?: string }) => void;
+  progress?: (event: { scenario: string; phase: 'start' | 'wait' | 'retry' | 'done' | 'error'; ms?: number; detail?: string }) => void;
 }
 
 /**
@@ -156,6 +157,51 @@ export class LabSetupError extends Error {
   }
 }
 
+/**
+ * The router's trace overflowed during a trial: packets may be missing from
+ * the wire, so a check that reads absence ("no SYN after the timeout") could
+ * pass on a blinded trace. The trial is run again; if every try overflows,
+ * the scenario's checks are errors (no points), never passes.
+ */
+export class WireLostError extends Error {
+  override name = 'WireLostError';
+  constructor(
+    readonly scenario: string,
+    readonly lost: number,
+  ) {
+    super(`the router's packet trace lost events (${lost} overflow${lost === 1 ? '' : 's'})`);
+  }
+}
+
+/** Tries of a trial whose trace overflows, before its checks are errors. */
+export const wireTries = 3;
+
+/** Runs a trial again while its trace overflows, up to `wireTries` tries in all. */
+async function runTrialTraced(
+  scenario: Scenario,
+  trial: number,
+  driver: LabDriver,
+  programs: Programs,
+  draws: Draws,
+  onRetry: (what: string) => void,
+): Promise<{ evidence: unknown; setupMs: number; totalMs: number }> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await runTrial(scenario, trial, driver, programs, draws);
+    } catch (err) {
+      if (!(err instanceof WireLostError || err instanceof TraceBehindError)) throw err;
+      if (tries >= wireTries) {
+        throw new Error(
+          `the router's packet trace overflowed or fell behind in each of ${tries} tries, so what the program sent cannot be known and the checks that read the wire are not judged. ` +
+            'A program that opens connections or sends packets in a tight loop floods it: pace what you send (Part 10: backoff). ' +
+            'If yours does not, the machine was too busy: grade again.',
+        );
+      }
+      onRetry(err instanceof WireLostError ? `lost events (${err.lost})` : 'fell behind');
+    }
+  }
+}
+
 /** Runs at most `n` tasks at once: trials start together but two cores run only so many labs well. */
 export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -199,6 +245,8 @@ async function runTrial(
       );
     });
     const evidence = await Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
+    const lost = lab.wireLost();
+    if (lost > 0) throw new WireLostError(scenario.id, lost);
     return { evidence, setupMs, totalMs: nowMs() - start };
   } finally {
     clearTimeout(timer);
@@ -238,8 +286,10 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         try {
           // Two bounds: this grade's own labs, and the machine's lab slots shared with other graders (harness/slots.ts).
           const onWait = () => opts.progress?.({ scenario: scenario.title, phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
+          const onRetry = (what: string) =>
+            opts.progress?.({ scenario: scenario.title, phase: 'retry', detail: `the router's trace ${what}; running it again` });
           const results = await Promise.all(
-            Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrial(scenario, i, driver, programs, draws), { onWait }))),
+            Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry), { onWait }))),
           );
           evidence[scenario.id] = results.map((r) => r.evidence);
           timing.setupMs = results.map((r) => r.setupMs);

@@ -74,6 +74,12 @@ export interface Lab {
    */
   wire(): WireEvent[];
   /**
+   * How many times the router's trace reported events it lost (its netlink
+   * socket overflowed). Non-zero: wire() may miss packets, so no check may
+   * read absence from it (grader/grade.ts runs such a trial again).
+   */
+  wireLost(): number;
+  /**
    * Resolves once every packet that crossed the router before the call is in
    * wire(): a probe is sent through the router's trace and waited for.
    */

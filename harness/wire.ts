@@ -45,6 +45,12 @@ export function parseFlags(text: string): TcpFlag[] {
 export class TraceParser {
   private open = new Map<string, WireEvent>();
   readonly events: WireEvent[] = [];
+  /**
+   * How many times the monitor said the kernel dropped trace events (its
+   * netlink socket overflowed: a flood of packets, or a reader that fell
+   * behind). After one, absence on the wire proves nothing.
+   */
+  lost = 0;
 
   /**
    * `faultOfHandle` names the fault behind a rule handle: `nft monitor trace`
@@ -56,6 +62,10 @@ export class TraceParser {
   ) {}
 
   line(text: string): void {
+    if (/lost some netlink events/i.test(text)) {
+      this.lost++;
+      return;
+    }
     const m = /^trace id (\S+) \S+ \S+ (\S+) (.*)$/.exec(text.trim());
     if (!m) return;
     const [, id, chain, rest] = m as unknown as [string, string, string, string];
@@ -124,6 +134,14 @@ export function synsFrom(events: WireEvent[], src: string, dport?: number): Wire
   );
 }
 
+/** The router's trace did not show a settle probe in time: it is flooded or the machine is too busy. */
+export class TraceBehindError extends Error {
+  override name = 'TraceBehindError';
+  constructor() {
+    super('the router trace did not catch up within 5 s');
+  }
+}
+
 /**
  * The settle barrier both drivers use: a UDP probe to port 9, sent by the
  * router itself and traced by its probe chain, with a payload size of its own
@@ -160,7 +178,7 @@ export class WireSettler {
         await this.send(size);
         await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
       }
-      if (!seen) throw new Error('the router trace did not catch up within 5 s');
+      if (!seen) throw new TraceBehindError();
     } finally {
       this.pending.delete(ipLength);
     }

@@ -366,6 +366,16 @@ for (const driver of drivers) {
       for (const g of [exitForge, othersProgram, exit0, sigkill, fake]) boundedBy(t, g!, labLimitMs);
     });
 
+    await t.test('15: a flood that blinds the router trace', async (t) => {
+      const [blind] = await batch(t, driver, 'blind trace', [ct('15 floods the router while its timeout leaves the socket connecting', fixture('blind-trace.ts'))]);
+      // The late SYNs may go unseen on an overflowed trace: the check that reads their absence must not pass.
+      deniesChecks(t, blind!, ['destroys-socket-on-timeout']);
+      const c = check(blind!.r, 'destroys-socket-on-timeout');
+      t.ok(c.status === 'fail' || /trace overflowed/.test(c.message), `15: either the late SYNs were seen (fail) or the overflow was noticed (error): ${c.status} — ${c.message}`);
+      t.comment(`15: destroys-socket-on-timeout ${c.status}: ${c.message.slice(0, 200)}`);
+      boundedBy(t, blind!, labLimitMs * 2);
+    });
+
     await t.test('7: a closed or flooded event channel', async (t) => {
       const rss = { before: process.memoryUsage().rss, max: 0 };
       const sampler = setInterval(() => (rss.max = Math.max(rss.max, process.memoryUsage().rss)), 50);

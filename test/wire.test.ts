@@ -64,3 +64,14 @@ t.test('the settle barrier waits for its own probe, and retries a lost one', asy
   await settler.settle();
   t.equal(sent[2], sent[0]! + 1, 'the next settle has a size of its own');
 });
+
+t.test("the monitor's overflow notice is counted, never an event", async (t) => {
+  const p = new TraceParser(() => 0);
+  t.equal(p.lost, 0);
+  p.line(syn('dd', 40010));
+  p.line('# ERROR: We lost some netlink events!');
+  p.line(syn('ee', 40011));
+  p.line('# ERROR: We lost some netlink events!');
+  t.equal(p.lost, 2, 'two overflows');
+  t.equal(p.events.length, 2, 'the packets around them are still events');
+});

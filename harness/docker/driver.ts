@@ -439,6 +439,10 @@ class DockerLab implements Lab {
     return this.trace.events;
   }
 
+  wireLost(): number {
+    return this.trace.lost;
+  }
+
   async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {
     if (!this.hosts.has(`peer:${host}`)) throw new Error(`lab has no peer host ${JSON.stringify(host)} (peers: ${this.spec.peers.join(', ')})`);
     const proc = await this.startProgram(`peer:${host}`, `peer ${host}`, program, {

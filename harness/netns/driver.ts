@@ -332,6 +332,10 @@ class NetnsLab implements Lab {
     return this.trace.events;
   }
 
+  wireLost(): number {
+    return this.trace.lost;
+  }
+
   private settler = new WireSettler((size) =>
     $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`printf '%${size}s' > /dev/udp/${this.addresses.learner}/9`}`,
   );
