@@ -10,7 +10,7 @@
  * Drivers (netns, docker) implement `LabDriver`; scenarios never know which.
  */
 import type { Fault } from './faults.ts';
-import type { LabProcess } from './process.ts';
+import type { CpuUse, LabProcess } from './process.ts';
 import type { WireEvent } from './wire.ts';
 
 export interface LabSpec {
@@ -79,6 +79,12 @@ export interface Lab {
    * read absence from it (grader/grade.ts runs such a trial again).
    */
   wireLost(): number;
+  /**
+   * CPU time used by the lab's learner programs so far, and how long they
+   * have been alive; undefined where the driver cannot account it. Tells a
+   * busy machine from one the learner's own code kept busy (grader/grade.ts).
+   */
+  learnerCpu(): CpuUse | undefined;
   /**
    * Resolves once every packet that crossed the router before the call is in
    * wire(): a probe is sent through the router's trace and waited for.

@@ -91,6 +91,8 @@ export class LabProcess {
   readonly exited: Promise<ExitInfo>;
   /** Did the program hit its memory limit? Set by drivers that can tell. */
   memoryLimitHit: () => boolean = () => false;
+  /** CPU time the program (its whole cgroup or container) used so far, ms; undefined where the driver cannot tell. */
+  cpuUsedMs: () => number | undefined = () => undefined;
 
   constructor(
     readonly name: string,
@@ -275,4 +277,25 @@ export class LabProcess {
   eventsOf(type: string): AgentEvent[] {
     return this.events.filter((e) => e.type === type);
   }
+}
+
+/** CPU time used by programs, and the time they were alive, both ms. */
+export interface CpuUse {
+  cpuMs: number;
+  aliveMs: number;
+  /** How many programs. */
+  programs: number;
+}
+
+/** What `procs` used together; undefined if any of them cannot be accounted. */
+export function cpuUse(procs: readonly LabProcess[]): CpuUse | undefined {
+  let cpuMs = 0;
+  let aliveMs = 0;
+  for (const p of procs) {
+    const ms = p.cpuUsedMs();
+    if (ms === undefined) return undefined;
+    cpuMs += ms;
+    aliveMs += (p.exit?.t ?? nowMs()) - p.startedAt;
+  }
+  return { cpuMs, aliveMs, programs: procs.length };
 }

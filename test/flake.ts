@@ -56,9 +56,15 @@ try {
     }
     const misses: string[] = [];
     const walls: number[] = [];
+    const lags: number[] = [];
+    const pressures: number[] = [];
     for (let i = 0; i < Number(values.runs); i++) {
       const r = await grade({ exercise: ex, file: solutionFile(ex.id), driver });
       walls.push(r.wallMs);
+      for (const t of r.timings) {
+        if (t.load) lags.push(t.load.lagMs);
+        if (t.load?.pressure != null) pressures.push(t.load.pressure);
+      }
       if (r.score !== r.maxScore) {
         misses.push(`run ${i + 1} (seed ${r.seed}): ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
       }
@@ -66,7 +72,9 @@ try {
     bad += misses.length;
     const max = Math.max(...walls);
     console.log(
-      `${ex.id.padEnd(20)} ${Number(values.runs) - misses.length}/${values.runs} full${values.busy ? ' (other core busy)' : ''}, wall max ${max.toFixed(0)} ms`,
+      `${ex.id.padEnd(20)} ${Number(values.runs) - misses.length}/${values.runs} full${values.busy ? ' (other core busy)' : ''}, wall max ${max.toFixed(0)} ms; ` +
+        `load per scenario: timer lateness max ${Math.max(0, ...lags).toFixed(0)} ms (p90 ${quantile(lags, 0.9).toFixed(0)}), ` +
+        (pressures.length ? `CPU pressure max ${(Math.max(...pressures) * 100).toFixed(0)}% (p90 ${(quantile(pressures, 0.9) * 100).toFixed(0)}%)` : 'no PSI'),
     );
     for (const m of misses) console.log(`  ${m}`);
   }
@@ -74,3 +82,9 @@ try {
   spinner?.kill('SIGKILL');
 }
 process.exit(bad ? 1 : 0);
+
+function quantile(xs: number[], q: number): number {
+  if (xs.length === 0) return 0;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}

@@ -371,7 +371,10 @@ for (const driver of drivers) {
       // The late SYNs may go unseen on an overflowed trace: the check that reads their absence must not pass.
       deniesChecks(t, blind!, ['destroys-socket-on-timeout']);
       const c = check(blind!.r, 'destroys-socket-on-timeout');
-      t.ok(c.status === 'fail' || /trace overflowed/.test(c.message), `15: either the late SYNs were seen (fail) or the overflow was noticed (error): ${c.status} — ${c.message}`);
+      t.ok(
+        c.status === 'fail' || /trace overflowed|too busy to judge/.test(c.message),
+        `15: either the late SYNs were seen (fail) or the overflow was noticed (error): ${c.status} — ${c.message}`,
+      );
       t.comment(`15: destroys-socket-on-timeout ${c.status}: ${c.message.slice(0, 200)}`);
       boundedBy(t, blind!, labLimitMs * 2);
     });

@@ -15,7 +15,7 @@
  * graders on one daemon never collide; scenarios only use `lab.addresses`.
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
@@ -36,7 +36,7 @@ import {
   type Limits,
   type ProgramSpec,
 } from '../lab.ts';
-import { LabProcess, type ProgramHandle } from '../process.ts';
+import { cpuUse, LabProcess, type CpuUse, type ProgramHandle } from '../process.ts';
 import { programDirToken } from '../node-flags.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
@@ -197,6 +197,7 @@ class DockerLab implements Lab {
   private readonly networks: string[];
   private readonly hosts = new Map<string, HostState>();
   private readonly processes = new Set<LabProcess>();
+  private readonly learners: LabProcess[] = [];
   private readonly containers = new Set<Container>();
   private readonly removals = new Set<Promise<void>>();
   private readonly inflight = new Set<Promise<unknown>>();
@@ -478,7 +479,12 @@ class DockerLab implements Lab {
     });
     const wall = setTimeout(() => void proc.kill(), limits.wallMs);
     void proc.exited.then(() => clearTimeout(wall));
+    this.learners.push(proc);
     return proc;
+  }
+
+  learnerCpu(): CpuUse | undefined {
+    return cpuUse(this.learners);
   }
 
   /** Starts a program, tracked so that closing waits for a start under way rather than leaving its container behind. */
@@ -551,8 +557,12 @@ class DockerLab implements Lab {
       await ignoreGone(container.kill({ signal: sig }));
     });
     proc.memoryLimitHit = () => handle.oomKilled;
+    // The container's CPU time, read from its cgroup on this machine while it runs (gone once it exits).
+    const cpu = containerCpu(container.id);
+    proc.cpuUsedMs = () => cpu.lastMs;
     this.processes.add(proc);
     void handle.done.then(() => {
+      cpu.stop();
       const removal = this.removeContainer(container);
       this.removals.add(removal);
       void removal.finally(() => this.removals.delete(removal));
@@ -754,3 +764,42 @@ async function allocateSubnets(d: Dockerode, count: number): Promise<string[]> {
   for (const s of out) taken.add(s);
   return out;
 }
+
+/**
+ * Where a container's CPU time is accounted on this machine: cgroup v1 or v2,
+ * Docker's cgroupfs or systemd layout. None of them where the daemon runs
+ * elsewhere (Docker Desktop's VM, a remote DOCKER_HOST): then unknown.
+ */
+function containerCpuFile(id: string): { file: string; usec: (text: string) => number } | undefined {
+  const v1 = (text: string) => Number(text.trim()) / 1000;
+  const v2 = (text: string) => Number(/^usage_usec (\d+)$/m.exec(text)?.[1] ?? NaN);
+  const candidates = [
+    { file: `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, usec: v1 },
+    { file: `/sys/fs/cgroup/cpu,cpuacct/docker/${id}/cpuacct.usage`, usec: v1 },
+    { file: `/sys/fs/cgroup/cpuacct/system.slice/docker-${id}.scope/cpuacct.usage`, usec: v1 },
+    { file: `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, usec: v2 },
+    { file: `/sys/fs/cgroup/docker/${id}/cpu.stat`, usec: v2 },
+  ];
+  return candidates.find((c) => existsSync(c.file));
+}
+
+/** Polls a running container's CPU time (every 100 ms): the last reading stands once it exits. */
+function containerCpu(id: string): { lastMs: number | undefined; stop(): void } {
+  const where = containerCpuFile(id);
+  const state: { lastMs: number | undefined; stop(): void } = { lastMs: undefined, stop: () => clearInterval(timer) };
+  const read = () => {
+    if (!where) return;
+    try {
+      const us = where.usec(readFileSync(where.file, 'utf8'));
+      if (Number.isFinite(us)) state.lastMs = us / 1000;
+    } catch {
+      // gone: the container exited; the last reading stands
+    }
+  };
+  read();
+  const timer = setInterval(read, 100);
+  timer.unref();
+  if (!where) clearInterval(timer);
+  return state;
+}
+

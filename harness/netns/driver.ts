@@ -24,7 +24,7 @@ import {
   type ProgramSpec,
 } from '../lab.ts';
 import { programDirToken } from '../node-flags.ts';
-import { LabProcess } from '../process.ts';
+import { cpuUse, LabProcess, type CpuUse } from '../process.ts';
 import {
   Cgroup,
   cgroupMode,
@@ -78,6 +78,7 @@ class NetnsLab implements Lab {
   private readonly ns: { learner: string; router: string; peers: Record<string, string> };
   private processes = new Set<LabProcess>();
   private cgroups = new Set<Cgroup>();
+  private learners: LabProcess[] = [];
   private peerCount = 0;
   private monitor: ChildProcess | undefined;
   /** Fault ids by nftables rule handle, for naming the fault that dropped a traced packet. */
@@ -295,8 +296,17 @@ class NetnsLab implements Lab {
     const wall = setTimeout(() => void proc.kill(), limits.wallMs);
     void proc.exited.then(() => clearTimeout(wall));
     proc.memoryLimitHit = () => cg.oomKilled();
+    proc.cpuUsedMs = () => {
+      const us = cg.cpuUsageUs();
+      return us === undefined ? undefined : us / 1000;
+    };
+    this.learners.push(proc);
     this.track(proc);
     return proc;
+  }
+
+  learnerCpu(): CpuUse | undefined {
+    return cpuUse(this.learners);
   }
 
   private track(proc: LabProcess): void {

@@ -18,6 +18,7 @@ import { driverNames, makeDriver, type DriverName } from '../../grader/drivers.t
 import { findExercise } from '../../grader/exercises.ts';
 import { exerciseFile, solutionFile } from '../../grader/paths.ts';
 import { failures, gradeFile } from './grade.ts';
+import type { CheckResult } from '../../grader/types.ts';
 import { mutantsOf, variantsOf } from './mutants.ts';
 
 /** The driver mutants run under when not the full matrix. */
@@ -35,6 +36,18 @@ export async function testedDrivers(): Promise<DriverName[]> {
     else t.comment(`driver ${name} not usable here, not tested: ${status.problems.join('; ')}`);
   }
   return out;
+}
+
+/**
+ * A failed check that stayed failed on a machine too busy to keep time is an
+ * error by design (grader/grade.ts, busyTries): no points, as a fail, and not
+ * a fault of the harness. Said in the output, so a detector that fires on a
+ * quiet machine shows.
+ */
+function busyError(t: { comment: (msg: string) => void }, c: CheckResult): boolean {
+  if (c.status !== 'error' || !/too busy to judge this/.test(c.message)) return false;
+  t.comment(`${c.id}: an error, not a fail, because the machine was too busy: ${c.message.slice(0, 160)}`);
+  return true;
 }
 
 export async function conformance(exerciseId: string): Promise<void> {
@@ -63,7 +76,7 @@ export async function conformance(exerciseId: string): Promise<void> {
       t.test('stub scores 0', async (t) => {
         const r = await gradeFile(exercise.id, exerciseFile(exercise.id), driver);
         t.equal(r.score, 0, `seed ${r.seed}: ` + r.checks.filter((c) => c.points > 0).map((c) => c.id).join(', '));
-        t.ok(r.checks.every((c) => c.status === 'fail'), 'every check fails (none errors)');
+        t.ok(r.checks.every((c) => c.status === 'fail' || busyError(t, c)), 'every check fails (none errors)');
       });
 
       for (const v of variantsOf(exercise.id)) {
@@ -82,7 +95,7 @@ export async function conformance(exerciseId: string): Promise<void> {
           const r = await gradeFile(exercise.id, m.file, driver);
           const failed = r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
           t.same(failed, [...m.fails].sort(), `fails exactly what it declares (seed ${r.seed})\n${failures(r)}`);
-          t.ok(r.checks.every((c) => c.status !== 'error'), 'no check errors');
+          t.ok(r.checks.every((c) => c.status !== 'error' || busyError(t, c)), 'no check errors');
         });
       }
     });
