@@ -43,13 +43,15 @@ export interface LoadMark {
  * pressure per scenario: one grade alone 4–63% under netns, 40–86% under
  * Docker; beside a spinning core, 20 netns runs of every reference, up to 85%
  * (p90 72%), all full; four Docker graders at once without lab slots,
- * 67–92%). Only the worst of overload is excused: references pass below it.
+ * 67–92%). Timer lateness: up to 160 ms under netns beside a spinning core,
+ * up to 302 ms under Docker (start-up of a grade), references full. Only the
+ * worst of overload is excused: references pass below it.
  * And how much CPU
  * the learner's own code may have used for the busy machine to excuse it
  * (CPUs of all the labs of a round together, beyond node's start-up:
  * references 0.00 in every exercise; a spinning learner 1.48).
  */
-export const overloadLimits = { lagMs: 250, pressure: 0.9, learnerCpus: 0.35 };
+export const overloadLimits = { lagMs: 1000, pressure: 0.9, learnerCpus: 0.35 };
 
 /** Was the machine too busy to keep time? */
 export function overloaded(r: LoadReading, limits = overloadLimits): boolean {
