@@ -319,7 +319,6 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     }
     const evidence: EvidenceSet = {};
     const failures: Record<string, string> = {};
-    const load: Record<string, LoadReading> = {};
     const timings = new Map<string, ScenarioTiming>();
     const slot = limiter(labsAtOnce);
     const watch = opts.load ?? loadWatch;
@@ -352,7 +351,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         timing.error = failures[scenario.id];
         opts.progress?.({ scenario: scenario.title, phase: 'error', detail: failures[scenario.id] });
       } finally {
-        load[scenario.id] = timing.load = watch.since(mark);
+        timing.load = watch.since(mark);
       }
     };
     const judgeAll = () =>
@@ -374,20 +373,27 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
           return { ...base, status: 'error', points: 0, message: `the check itself failed: ${(err as Error).message}` };
         }
       });
-    /** Scenarios that ran on a machine too busy to keep time, read by a check that failed. */
+    const loadOf = (id: string) => timings.get(id)?.load;
+    /** The scenarios a failed check read that ran on a machine too busy to keep time (checks are in exercise.checks' order). */
+    const busyNeeds = (c: CheckResult, i: number) => {
+      if (c.status !== 'fail') return [];
+      return exercise.checks[i]!.needs.filter((id) => {
+        const l = loadOf(id);
+        return l !== undefined && excusedByLoad(l);
+      });
+    };
     const busyBehind = (checks: CheckResult[]) => {
-      const ids = new Set<string>();
-      for (const c of checks) {
-        if (c.status !== 'fail') continue;
-        for (const id of exercise.checks.find((d) => d.id === c.id)!.needs) if (load[id] && excusedByLoad(load[id]!)) ids.add(id);
-      }
+      const ids = new Set(checks.flatMap(busyNeeds));
       return scenarios.filter((s) => ids.has(s.id));
     };
     // The learner's own load: CPU its programs used in all the labs of a round together, beyond what node needs to start.
     let round = new LearnerLoad();
     const endRound = (ran: Scenario[]) => {
       const cpus = round.cpus();
-      for (const s of ran) load[s.id] = timings.get(s.id)!.load = { ...load[s.id]!, learnerCpus: cpus };
+      for (const s of ran) {
+        const timing = timings.get(s.id)!;
+        timing.load = { ...timing.load!, learnerCpus: cpus };
+      }
       round = new LearnerLoad();
     };
     watch.start();
@@ -402,7 +408,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         if (again.length === 0) break;
         await new Promise((r) => setTimeout(r, busyPauseMs));
         round = new LearnerLoad();
-        await Promise.all(again.map((s) => runScenario(s, `the machine was too busy to judge its timing (${describeLoad(load[s.id]!)}); running it again`)));
+        await Promise.all(again.map((s) => runScenario(s, `the machine was too busy to judge its timing (${describeLoad(loadOf(s.id)!)}); running it again`)));
         endRound(again);
         if (setupError) throw setupError;
         checks = judgeAll();
@@ -411,15 +417,14 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
       watch.stop();
     }
     // Still failing on a machine that stayed too busy: not evidence against the learner.
-    checks = checks.map((c) => {
-      if (c.status !== 'fail') return c;
-      const busy = exercise.checks.find((d) => d.id === c.id)!.needs.find((id) => load[id] && excusedByLoad(load[id]!));
+    checks = checks.map((c, i) => {
+      const [busy] = busyNeeds(c, i);
       if (!busy) return c;
       return {
         ...c,
         status: 'error',
         message:
-          `the machine was too busy to judge this in each of ${busyTries} tries (${describeLoad(load[busy]!)}), so it is not held against you; grade again when the machine is quieter. ` +
+          `the machine was too busy to judge this in each of ${busyTries} tries (${describeLoad(loadOf(busy)!)}), so it is not held against you; grade again when the machine is quieter. ` +
           `What was seen: ${c.message}`,
       };
     });
