@@ -80,8 +80,8 @@ export interface Lab {
    */
   wireLost(): number;
   /**
-   * CPU time used by the lab's learner programs so far, and how long they
-   * have been alive; undefined where the driver cannot account it. Tells a
+   * CPU time used by the lab's learner programs so far, and how many they
+   * are; undefined where the driver cannot account it. Tells a
    * busy machine from one the learner's own code kept busy (grader/grade.ts).
    */
   learnerCpu(): CpuUse | undefined;

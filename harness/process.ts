@@ -279,23 +279,19 @@ export class LabProcess {
   }
 }
 
-/** CPU time used by programs, and the time they were alive, both ms. */
+/** CPU time used by programs (ms), and how many they were. */
 export interface CpuUse {
   cpuMs: number;
-  aliveMs: number;
-  /** How many programs. */
   programs: number;
 }
 
 /** What `procs` used together; undefined if any of them cannot be accounted. */
 export function cpuUse(procs: readonly LabProcess[]): CpuUse | undefined {
   let cpuMs = 0;
-  let aliveMs = 0;
   for (const p of procs) {
     const ms = p.cpuUsedMs();
     if (ms === undefined) return undefined;
     cpuMs += ms;
-    aliveMs += (p.exit?.t ?? nowMs()) - p.startedAt;
   }
-  return { cpuMs, aliveMs, programs: procs.length };
+  return { cpuMs, programs: procs.length };
 }

@@ -786,9 +786,9 @@ function containerCpuFile(id: string): { file: string; usec: (text: string) => n
 /** Polls a running container's CPU time (every 100 ms): the last reading stands once it exits. */
 function containerCpu(id: string): { lastMs: number | undefined; stop(): void } {
   const where = containerCpuFile(id);
+  if (!where) return { lastMs: undefined, stop: () => {} };
   const state: { lastMs: number | undefined; stop(): void } = { lastMs: undefined, stop: () => clearInterval(timer) };
   const read = () => {
-    if (!where) return;
     try {
       const us = where.usec(readFileSync(where.file, 'utf8'));
       if (Number.isFinite(us)) state.lastMs = us / 1000;
@@ -799,7 +799,6 @@ function containerCpu(id: string): { lastMs: number | undefined; stop(): void } 
   read();
   const timer = setInterval(read, 100);
   timer.unref();
-  if (!where) clearInterval(timer);
   return state;
 }
 
