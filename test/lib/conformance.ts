@@ -6,7 +6,7 @@
  * The CI plan (README, "Tests"): references, stubs and variants run under
  * every driver; mutants, the bulk of the grades, run under one driver (netns,
  * the faster) unless CONFORMANCE=full asks for the whole matrix
- * (`npm run test:full`). A mutant proves a check; the check is the same code
+ * (`npm run test:full`). Grades run a few at once (NETPROG_TEST_JOBS). A mutant proves a check; the check is the same code
  * under both drivers, and the drivers' equivalence is what the references,
  * stubs, variants and the lab tests prove.
  *
@@ -17,7 +17,7 @@ import t from 'tap';
 import { driverNames, makeDriver, type DriverName } from '../../grader/drivers.ts';
 import { findExercise } from '../../grader/exercises.ts';
 import { exerciseFile, solutionFile } from '../../grader/paths.ts';
-import { failures, gradeFile } from './grade.ts';
+import { failures, gradeFile, pooled } from './grade.ts';
 import type { CheckResult } from '../../grader/types.ts';
 import { mutantsOf, variantsOf } from './mutants.ts';
 
@@ -50,6 +50,12 @@ function busyError(t: { comment: (msg: string) => void }, c: CheckResult): boole
   return true;
 }
 
+type Job =
+  | { driver: DriverName; kind: 'reference'; file: string }
+  | { driver: DriverName; kind: 'stub'; file: string }
+  | { driver: DriverName; kind: 'variant'; file: string; name: string; description: string }
+  | { driver: DriverName; kind: 'mutant'; file: string; name: string; description: string; fails: string[] };
+
 export async function conformance(exerciseId: string): Promise<void> {
   const exercise = findExercise(exerciseId);
   if (!exercise) throw new Error(`no exercise ${exerciseId}`);
@@ -65,39 +71,54 @@ export async function conformance(exerciseId: string): Promise<void> {
     for (const id of ids) t.ok(covered.has(id), `some mutant fails ${id}`);
   });
 
+  const mutantsUnder = (driver: DriverName) => full || driver === mutantDriver || !drivers.includes(mutantDriver);
+  const jobs: Job[] = drivers.flatMap((driver): Job[] => [
+    { driver, kind: 'reference', file: solutionFile(exercise.id) },
+    { driver, kind: 'stub', file: exerciseFile(exercise.id) },
+    ...variantsOf(exercise.id).map((v): Job => ({ driver, kind: 'variant', file: v.file, name: v.name, description: v.description })),
+    ...(mutantsUnder(driver) ? mutants.map((m): Job => ({ driver, kind: 'mutant', file: m.file, name: m.name, description: m.description, fails: m.fails })) : []),
+  ]);
+  // Graded up front, a few at once (test/lib/grade.ts, testJobs); asserted below in a fixed order.
+  const results = await pooled(jobs, (job) => gradeFile(exercise.id, job.file, job.driver));
+
   for (const driver of drivers) {
     t.test(`driver ${driver}`, async (t) => {
-      t.test('reference scores full', async (t) => {
-        const r = await gradeFile(exercise.id, solutionFile(exercise.id), driver);
-        t.equal(r.score, r.maxScore, `seed ${r.seed}\n${failures(r)}`);
-        t.ok(r.passed);
-      });
-
-      t.test('stub scores 0', async (t) => {
-        const r = await gradeFile(exercise.id, exerciseFile(exercise.id), driver);
-        t.equal(r.score, 0, `seed ${r.seed}: ` + r.checks.filter((c) => c.points > 0).map((c) => c.id).join(', '));
-        t.ok(r.checks.every((c) => c.status === 'fail' || busyError(t, c)), 'every check fails (none errors)');
-      });
-
-      for (const v of variantsOf(exercise.id)) {
-        t.test(`variant ${v.name}: ${v.description}`, async (t) => {
-          const r = await gradeFile(exercise.id, v.file, driver);
-          t.equal(r.score, r.maxScore, `a correct variant scores full (seed ${r.seed})\n${failures(r)}`);
+      if (!mutantsUnder(driver)) t.comment(`mutants run under ${mutantDriver} (CONFORMANCE=full runs them under every driver)`);
+      jobs.forEach((job, i) => {
+        if (job.driver !== driver) return;
+        const settled = results[i]!;
+        const title =
+          job.kind === 'reference' ? 'reference scores full'
+          : job.kind === 'stub' ? 'stub scores 0'
+          : job.kind === 'variant' ? `variant ${job.name}: ${job.description}`
+          : `mutant ${job.name}: ${job.description}`;
+        t.test(title, async (t) => {
+          if (!settled.ok) {
+            t.fail(`grading threw: ${(settled.error as Error)?.stack ?? settled.error}`);
+            return;
+          }
+          const r = settled.value;
+          switch (job.kind) {
+            case 'reference':
+              t.equal(r.score, r.maxScore, `seed ${r.seed}\n${failures(r)}`);
+              t.ok(r.passed);
+              break;
+            case 'stub':
+              t.equal(r.score, 0, `seed ${r.seed}: ` + r.checks.filter((c) => c.points > 0).map((c) => c.id).join(', '));
+              t.ok(r.checks.every((c) => c.status === 'fail' || busyError(t, c)), 'every check fails (none errors)');
+              break;
+            case 'variant':
+              t.equal(r.score, r.maxScore, `a correct variant scores full (seed ${r.seed})\n${failures(r)}`);
+              break;
+            case 'mutant': {
+              const failed = r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
+              t.same(failed, [...job.fails].sort(), `fails exactly what it declares (seed ${r.seed})\n${failures(r)}`);
+              t.ok(r.checks.every((c) => c.status !== 'error' || busyError(t, c)), 'no check errors');
+              break;
+            }
+          }
         });
-      }
-
-      if (!full && driver !== mutantDriver && drivers.includes(mutantDriver)) {
-        t.comment(`mutants run under ${mutantDriver} (CONFORMANCE=full runs them under every driver)`);
-        return;
-      }
-      for (const m of mutants) {
-        t.test(`mutant ${m.name}: ${m.description}`, async (t) => {
-          const r = await gradeFile(exercise.id, m.file, driver);
-          const failed = r.checks.filter((c) => c.status !== 'pass').map((c) => c.id).sort();
-          t.same(failed, [...m.fails].sort(), `fails exactly what it declares (seed ${r.seed})\n${failures(r)}`);
-          t.ok(r.checks.every((c) => c.status !== 'error' || busyError(t, c)), 'no check errors');
-        });
-      }
+      });
     });
   }
 }
