@@ -225,10 +225,11 @@ async function runTrialTraced(
   programs: Programs,
   draws: Draws,
   onRetry: (what: string) => void,
+  setupGate: Gate,
 ): Promise<TrialResult> {
   for (let tries = 1; ; tries++) {
     try {
-      return await runTrial(scenario, trial, driver, programs, draws);
+      return await runTrial(scenario, trial, driver, programs, draws, setupGate);
     } catch (err) {
       if (!(err instanceof WireLostError || err instanceof TraceBehindError)) throw err;
       if (tries >= wireTries) {
@@ -248,8 +249,10 @@ export const busyTries = 3;
 /** A pause before such a scenario runs again, for the load to pass. */
 const busyPauseMs = 1500;
 
-/** Runs at most `n` tasks at once: trials start together but two cores run only so many labs well. */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+type Gate = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** Runs at most `n` tasks at once, in the order they asked: trials start together but two cores run only so many labs well. */
+export function limiter(n: number): Gate {
   let active = 0;
   const queue: Array<() => void> = [];
   return async (task) => {
@@ -273,11 +276,12 @@ async function runTrial(
   driver: LabDriver,
   programs: Programs,
   draws: Draws,
+  setupGate: Gate,
 ): Promise<TrialResult> {
   const start = nowMs();
   let lab: Awaited<ReturnType<LabDriver['create']>>;
   try {
-    lab = await driver.create({ ...scenario.lab, label: scenario.id });
+    lab = await setupGate(() => driver.create({ ...scenario.lab, label: scenario.id }));
   } catch (err) {
     throw new LabSetupError(scenario.id, err);
   }
@@ -321,6 +325,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     const failures: Record<string, string> = {};
     const timings = new Map<string, ScenarioTiming>();
     const slot = limiter(labsAtOnce);
+    const setupGate = limiter(driver.setupsAtOnce ?? Infinity);
     const watch = opts.load ?? loadWatch;
     let setupError: LabSetupError | undefined;
     const runScenario = async (scenario: Scenario, again: string | undefined) => {
@@ -337,7 +342,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         const onRetry = (what: string) =>
           opts.progress?.({ scenario: scenario.title, phase: 'retry', detail: `the router's trace ${what}; running it again` });
         const results = await Promise.all(
-          Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry), { onWait }))),
+          Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry, setupGate), { onWait }))),
         );
         evidence[scenario.id] = results.map((r) => r.evidence);
         for (const r of results) round.add(r.cpu);
@@ -399,7 +404,10 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     watch.start();
     let checks: CheckResult[];
     try {
-      await Promise.all(scenarios.map((s) => runScenario(s, undefined)));
+      // Labs are asked for longest wait first (a stable sort keeps the drawn order among equals):
+      // where the driver builds a few at a time, the longest scenario's lab is built first.
+      const longestFirst = [...scenarios].sort((a, b) => b.inherentWaitMs - a.inherentWaitMs);
+      await Promise.all(longestFirst.map((s) => runScenario(s, undefined)));
       endRound(scenarios);
       if (setupError) throw setupError;
       checks = judgeAll();

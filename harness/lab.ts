@@ -104,6 +104,13 @@ export interface DriverStatus {
 
 export interface LabDriver {
   readonly name: 'netns' | 'docker';
+  /**
+   * How many labs are best built at once (undefined: no bound). A daemon that
+   * builds containers one after another builds every lab late when all start
+   * together; built a few at a time, longest scenario first, the longest wait
+   * starts early and the others are built during it (grader/grade.ts).
+   */
+  readonly setupsAtOnce?: number;
   /** Can this machine run labs with this driver? Cheap; no lab is made. */
   status(): Promise<DriverStatus>;
   /** Removes what dead runs of any grader left behind. */

@@ -610,6 +610,7 @@ class DockerLab implements Lab {
 
 export class DockerDriver implements LabDriver {
   readonly name = 'docker' as const;
+  readonly setupsAtOnce = 2;
   /** Added to container times to make them this process's (non-zero only when the daemon runs on another kernel). */
   clockOffset = 0;
   private sameKernel: boolean | undefined;
