@@ -595,12 +595,12 @@ class DockerLab implements Lab {
       await Promise.all(this.removals);
     })();
     const infrastructure = [this.router, ...[...this.hosts.values()].map((h) => h.container)].filter((c): c is Container => !!c);
-    await Promise.all([programs, ...infrastructure.map((c) => this.removeContainer(c))]);
-    await Promise.all([...this.containers].map((c) => this.removeContainer(c)));
+    await Promise.all([programs, oneByOne(infrastructure, (c) => this.removeContainer(c))]);
+    await oneByOne([...this.containers], (c) => this.removeContainer(c));
     // Anything made but not yet known to us (an interrupted create) carries the lab's label.
     const filters = { label: [`${label.lab}=${this.id}`] };
     const left = await this.d.listContainers({ all: true, filters }).catch(() => []);
-    await Promise.all(left.map((c) => this.removeContainer(this.d.getContainer(c.Id))));
+    await oneByOne(left, (c) => this.removeContainer(this.d.getContainer(c.Id)));
     const nets = await this.d.listNetworks({ filters }).catch(() => []);
     await Promise.all(nets.map((n) => removeNetwork(this.d, n.Id)));
     for (const s of [this.subnets.learner, ...this.subnets.peers]) taken.delete(s);
@@ -706,7 +706,7 @@ export class DockerDriver implements LabDriver {
     for (let round = 0; round < 8; round++) {
       if (round > 0) await sleep(1500);
       const containers = (await d.listContainers({ all: true, filters })).filter((c) => isStale(c.Labels));
-      await Promise.all(containers.map((c) => ignoreGone(d.getContainer(c.Id).remove({ force: true, v: true })).catch(() => {})));
+      await oneByOne(containers, (c) => ignoreGone(d.getContainer(c.Id).remove({ force: true, v: true })).catch(() => {}));
       const networks = (await d.listNetworks({ filters })).filter((n) => isStale(n.Labels));
       await Promise.all(networks.map((n) => removeNetwork(d, n.Id)));
       if (containers.length === 0 && networks.length === 0) return;
@@ -714,6 +714,25 @@ export class DockerDriver implements LabDriver {
     }
   }
 }
+
+/**
+ * Removes containers one at a time, with a breath between. Docker 20.10's
+ * libnetwork (Debian's docker.io 20.10.24 among others) can deadlock the whole
+ * daemon when two endpoints of one network are torn down at once: a leaving
+ * endpoint holds its network's lock and waits for the controller's, while the
+ * watch loop, holding the controller's for the other endpoint's deletion, waits
+ * for the network's (moby/moby#46661, fixed in later releases). Every API call
+ * then hangs. A lab's router and hosts share networks, so they go one by one;
+ * labs never share a network, so different labs' teardowns may overlap.
+ */
+async function oneByOne<T>(items: T[], remove: (item: T) => Promise<void>): Promise<void> {
+  for (const item of items) {
+    await remove(item);
+    await sleep(teardownBreathMs);
+  }
+}
+/** Lets the daemon's watch loop finish with one endpoint's deletion before the next endpoint leaves. */
+const teardownBreathMs = 25;
 
 /** Removes a network, waiting out endpoints the daemon has not quite let go of yet. */
 async function removeNetwork(d: Dockerode, id: string): Promise<void> {
