@@ -20,6 +20,12 @@ export interface LabSpec {
   faults?: Fault[];
   /** Human name of the scenario, for progress lines and leftovers. */
   label?: string;
+  /**
+   * The peer whose address the learner's resolv.conf names (the scenario runs
+   * harness/peers/dns-server.ts there). Without one, lookups go to an address
+   * where nobody answers: no lookup leaves the lab (harness/resolver.ts).
+   */
+  resolver?: string;
 }
 
 export interface LabAddresses {

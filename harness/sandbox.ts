@@ -477,12 +477,15 @@ function fstabPath(p: string): string {
  * reachable as /proc/self/cwd once /tmp is covered, bound back read-only at
  * its own path (-c: not canonicalized into the new, empty /tmp; X-mount.mkdir
  * makes the path in it); and, where the kernel allows, a /proc that shows
- * only the learner's own processes. Sources are unique names: `mount -a`
+ * only the learner's own processes. First of all, with `resolvConf`, the
+ * lab's resolv.conf over /etc/resolv.conf. Sources are unique names: `mount -a`
  * skips what looks mounted already.
  */
-export function learnerFstab(opts: { repoRoot: string; programDir: string; hidepid: boolean }): string {
+export function learnerFstab(opts: { repoRoot: string; programDir: string; hidepid: boolean; resolvConf?: string }): string {
   const tmpfs = 'rw,nosuid,nodev,size=16m,mode=1777';
   const lines = [
+    // The lab's resolv.conf (harness/resolver.ts), from a file already unlinked, over the host's.
+    ...(opts.resolvConf ? [[opts.resolvConf, '/etc/resolv.conf', 'none', 'bind,ro']] : []),
     ['netprog-hide', opts.repoRoot, 'tmpfs', 'size=1k,mode=0755'],
     ['netprog-tmp', '/tmp', 'tmpfs', tmpfs],
     ...(existsSync('/dev/shm') ? [['netprog-shm', '/dev/shm', 'tmpfs', tmpfs]] : []),

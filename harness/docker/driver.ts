@@ -15,7 +15,7 @@
  * graders on one daemon never collide; scenarios only use `lab.addresses`.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
@@ -38,6 +38,7 @@ import {
 } from '../lab.ts';
 import { cpuUse, LabProcess, type CpuUse, type ProgramHandle } from '../process.ts';
 import { programDirToken } from '../node-flags.ts';
+import { writeResolvConf } from '../resolver.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
@@ -199,6 +200,8 @@ class DockerLab implements Lab {
   private readonly processes = new Set<LabProcess>();
   private readonly learners: LabProcess[] = [];
   private readonly containers = new Set<Container>();
+  /** Files of this lab on this machine (the learner's resolv.conf), removed with it. */
+  private readonly files = new Set<string>();
   private readonly removals = new Set<Promise<void>>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Set by the driver: the lab's setup, which closing waits for. */
@@ -459,8 +462,14 @@ class DockerLab implements Lab {
     const limits = { ...defaultLimits, ...limitsIn };
     const heapMb = Math.max(32, Math.floor(limits.memoryMb * 0.75));
     const bytes = limits.memoryMb * 2 ** 20;
+    // The lab's resolv.conf (harness/resolver.ts) over the one Docker would give (its embedded resolver,
+    // which forwards out of the lab). Beside the program's bundle, which is bound into the container
+    // anyway (also where the daemon runs elsewhere); removed with the lab.
+    const resolvFile = writeResolvConf(program.file, this.spec, this.addresses);
+    this.files.add(resolvFile);
     const proc = await this.startProgram('learner', 'learner', program, {
       User: learnerUser,
+      binds: [`${resolvFile}:/etc/resolv.conf:ro`],
       Env: [`PATH=${basePath}`, 'LANG=C.UTF-8', 'HOME=/nonexistent'],
       hostConfig: {
         CapDrop: ['ALL'],
@@ -492,7 +501,7 @@ class DockerLab implements Lab {
     hostKey: string,
     name: string,
     program: ProgramSpec,
-    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[] },
+    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[]; binds?: string[] },
   ): Promise<LabProcess> {
     if (this.closing) return Promise.reject(new Error('the lab is closed'));
     const p = this.launch(hostKey, name, program, opts);
@@ -508,7 +517,7 @@ class DockerLab implements Lab {
     hostKey: string,
     name: string,
     program: ProgramSpec,
-    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[] },
+    opts: { User: string; Env: string[]; hostConfig: Dockerode.HostConfig; node: string[]; binds?: string[] },
   ): Promise<LabProcess> {
     const host = this.hosts.get(hostKey)!;
     // The program's folder (this run's bundles, nothing else) is the container's /lab.
@@ -531,7 +540,7 @@ class DockerLab implements Lab {
       HostConfig: {
         Init: true,
         SecurityOpt: ['no-new-privileges'],
-        Binds: [`${path.dirname(file)}:/lab:ro`],
+        Binds: [`${path.dirname(file)}:/lab:ro`, ...(opts.binds ?? [])],
         Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=16m,mode=1777' },
         LogConfig: { Type: 'none', Config: {} },
         NetworkMode: `container:${host.container!.id}`,
@@ -603,6 +612,7 @@ class DockerLab implements Lab {
     await oneByOne(left, (c) => this.removeContainer(this.d.getContainer(c.Id)));
     const nets = await this.d.listNetworks({ filters }).catch(() => []);
     await Promise.all(nets.map((n) => removeNetwork(this.d, n.Id)));
+    for (const f of this.files) rmSync(f, { force: true });
     for (const s of [this.subnets.learner, ...this.subnets.peers]) taken.delete(s);
     openLabs.delete(this);
   }

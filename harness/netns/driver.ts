@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { nowMs, sleep } from '../clock.ts';
@@ -24,6 +24,7 @@ import {
   type ProgramSpec,
 } from '../lab.ts';
 import { programDirToken } from '../node-flags.ts';
+import { writeResolvConf } from '../resolver.ts';
 import { cpuUse, LabProcess, type CpuUse } from '../process.ts';
 import {
   Cgroup,
@@ -86,6 +87,8 @@ class NetnsLab implements Lab {
   private trace = new TraceParser(nowMs, (h) => this.faultHandles.get(h));
   private closing: Promise<void> | undefined;
   private learnerCount = 0;
+  /** Files of this lab (learners' resolv.conf), removed with it. */
+  private readonly files = new Set<string>();
   readonly uid: number;
 
   constructor(
@@ -267,7 +270,10 @@ class NetnsLab implements Lab {
       'shift 2',
       `exec nsenter --net="$ns" -- "$@"`,
     ].join(' && ');
-    const fstab = fstabFd(learnerFstab({ repoRoot, programDir, hidepid }));
+    // The lab's resolv.conf, beside the program, bound over /etc/resolv.conf (harness/resolver.ts); removed with the lab.
+    const resolvConf = writeResolvConf(program.file, this.spec, this.addresses);
+    this.files.add(resolvConf);
+    const fstab = fstabFd(learnerFstab({ repoRoot, programDir, hidepid, resolvConf }));
     let child: ChildProcess;
     try {
       child = spawn(
@@ -377,6 +383,7 @@ class NetnsLab implements Lab {
     // Anything still running as this lab's uid (a learner that escaped its cgroup) dies before the uid is reused.
     await killUid(this.uid);
     releaseUid(this.uid);
+    for (const f of this.files) rmSync(f, { force: true });
     openLabs.delete(this);
   }
 }
