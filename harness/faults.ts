@@ -14,6 +14,8 @@ export interface Match {
   sourcePort?: number;
   /** Direction through the router. */
   direction?: 'from-learner' | 'to-learner';
+  /** Only traffic between the learner and this peer (a name from the lab's `peers`). */
+  peer?: string;
   /** TCP connection openings only (SYN without ACK). */
   synOnly?: boolean;
   /** Only the first N packets this fault matches; later ones pass. */
@@ -69,11 +71,23 @@ export function validateFault(fault: Fault): void {
   }
 }
 
-/** The match part of a rule, as nftables expression text. */
-export function matchExpr(m: Match): string {
+/**
+ * The match part of a rule, as nftables expression text. `peers` are the
+ * lab's peer names in order: peer i is behind the router's eth-p<i>.
+ */
+export function matchExpr(m: Match, peers: readonly string[] = []): string {
   const parts: string[] = [];
   if (m.direction === 'from-learner') parts.push(`iifname "${routerIfLearner}"`);
   if (m.direction === 'to-learner') parts.push(`oifname "${routerIfLearner}"`);
+  if (m.peer !== undefined) {
+    const i = peers.indexOf(m.peer);
+    if (i < 0) throw new FaultError(`fault matches peer ${JSON.stringify(m.peer)}, which the lab does not have (peers: ${peers.join(', ') || 'none'})`);
+    const pIf = `"${routerIfPeer(i)}"`;
+    if (m.direction === 'from-learner') parts.push(`oifname ${pIf}`);
+    else if (m.direction === 'to-learner') parts.push(`iifname ${pIf}`);
+    // Either way between the learner and this peer (the router never sends a packet back out where it came in).
+    else parts.push(`iifname { "${routerIfLearner}", ${pIf} } oifname { "${routerIfLearner}", ${pIf} }`);
+  }
   const proto = m.proto ?? (m.port !== undefined || m.sourcePort !== undefined || m.synOnly ? 'tcp' : undefined);
   if (proto === 'icmp') parts.push('meta l4proto icmp');
   else if (proto) {
@@ -101,12 +115,12 @@ function verdict(fault: Exclude<Fault, { kind: 'masquerade' }>): string {
   }
 }
 
-/** One forward-chain rule for a filtering fault; null for NAT faults. */
-export function faultRule(fault: Fault): string | null {
+/** One forward-chain rule for a filtering fault; null for NAT faults. `peers`: the lab's, in order. */
+export function faultRule(fault: Fault, peers: readonly string[] = []): string | null {
   validateFault(fault);
   if (fault.kind === 'masquerade') return null;
   const loss = fault.kind === 'loss' && fault.percent < 100 ? ` numgen random mod 100 < ${fault.percent}` : '';
-  const match = matchExpr(fault.match);
+  const match = matchExpr(fault.match, peers);
   // The comment carries the fault id, so counters and removal find the rule by it.
   return `${match}${loss} counter ${verdict(fault)} comment "fault:${fault.id}"`.trim();
 }
@@ -124,13 +138,13 @@ export const traceIcmpRule = 'meta l4proto icmp meta nftrace set 1';
  * The router's whole ruleset for a set of faults. The trace rules stand first,
  * in a chain that runs before the faults', so dropped packets are traced too.
  */
-export function routerRuleset(faults: Fault[], table = 'lab'): string {
+export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly string[] = []): string {
   const ids = new Set<string>();
   for (const f of faults) {
     if (ids.has(f.id)) throw new FaultError(`fault id ${f.id} is used twice`);
     ids.add(f.id);
   }
-  const filter = faults.map(faultRule).filter((r): r is string => r !== null);
+  const filter = faults.map((f) => faultRule(f, peers)).filter((r): r is string => r !== null);
   const nat = faults.map(natRule).filter((r): r is string => r !== null);
   return [
     `table inet ${table} {`,

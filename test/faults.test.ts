@@ -15,6 +15,15 @@ t.test('match expressions', async (t) => {
   for (const [m, want] of cases) t.equal(matchExpr(m), want, JSON.stringify(m));
 });
 
+t.test('a match narrowed to one peer names its router interface', async (t) => {
+  const peers = ['server', 'cache'];
+  t.equal(matchExpr({ peer: 'cache', direction: 'from-learner' }, peers), 'iifname "eth-l" oifname "eth-p1"');
+  t.equal(matchExpr({ peer: 'server', direction: 'to-learner' }, peers), 'oifname "eth-l" iifname "eth-p0"');
+  t.equal(matchExpr({ peer: 'cache', port: 80 }, peers), 'iifname { "eth-l", "eth-p1" } oifname { "eth-l", "eth-p1" } meta l4proto tcp tcp dport 80');
+  t.throws(() => matchExpr({ peer: 'db' }, peers), /peer "db", which the lab does not have/);
+  t.match(routerRuleset([{ id: 'x', kind: 'drop', match: { peer: 'cache' } }], 'lab', peers), /oifname \{ "eth-l", "eth-p1" \} counter drop comment "fault:x"/);
+});
+
 t.test('firstPackets counts only packets that match everything else', async (t) => {
   const expr = matchExpr({ proto: 'tcp', port: 81, synOnly: true, firstPackets: 3 });
   t.match(expr, /syn \| ack\) == syn numgen inc mod \d+ < 3$/, 'numgen comes last');

@@ -3,7 +3,8 @@
  * closes its sockets as a killed process's are closed, its host still answers
  * (refused, not unreachable) while nothing listens, and a peer started again
  * on the same address and port is reached — every moment timed by the peers'
- * and the router's own records, not by the learner's.
+ * and the router's own records, not by the learner's. Several peers, with
+ * faults matched per peer.
  */
 import t from 'tap';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { testDriver } from './lib/grade.ts';
 const out = runDir();
 const server = await bundle({ entry: path.join(repoRoot, 'harness/peers/tcp-server.ts'), outDir: out });
 const holdProbe = await bundle({ entry: path.join(repoRoot, 'test/fixtures/hold-probe.ts'), outDir: out });
+const connectProbe = await bundle({ entry: path.join(repoRoot, 'test/fixtures/connect-probe.ts'), outDir: out });
 
 for (const name of await testedDrivers()) {
   t.test(`driver ${name}`, async (t) => {
@@ -56,6 +58,40 @@ for (const name of await testedDrivers()) {
       t.ok(fin.length >= 1, 'the router saw the killed peer close its connection (FIN or RST from its address)');
       const syns = wire.filter((e) => e.t >= restartedAt && e.dst === lab.addresses.peers.server && e.flags.includes('syn') && !e.flags.includes('ack'));
       t.ok(syns.length >= 1, 'and the SYN of the reconnection');
+    });
+
+    t.test('several peers, each with faults of its own', async (t) => {
+      await using lab = await driver.create({
+        peers: ['a', 'b'],
+        label: 'per-peer-faults',
+        faults: [
+          { id: 'drop-a', kind: 'drop', match: { peer: 'a', port: 7000, synOnly: true } },
+          { id: 'reset-b', kind: 'reject-tcp-reset', match: { peer: 'b', direction: 'from-learner', proto: 'tcp', port: 7001 } },
+        ],
+      });
+      for (const p of ['a', 'b']) {
+        for (const port of [7000, 7001]) {
+          const peer = await lab.startPeer(p, { file: server, args: [JSON.stringify({ port, mode: 'echo' })] });
+          t.ok(await peer.waitFor('listening', 5000), `${p}:${port} listens`);
+        }
+      }
+      const outcomes: Record<string, string> = {};
+      for (const p of ['a', 'b']) {
+        const probe = await lab.startLearner({ file: connectProbe, args: [JSON.stringify({ host: lab.addresses.peers[p], ports: [7000, 7001], timeoutMs: 1200 })] });
+        t.ok(await probe.waitFor('done', 15_000), `the probe of ${p} ends`);
+        for (const e of probe.eventsOf('result')) outcomes[`${p}:${e.port}`] = String(e.outcome);
+      }
+      t.same(outcomes, { 'a:7000': 'timeout', 'a:7001': 'connected', 'b:7000': 'connected', 'b:7001': 'ECONNREFUSED' }, 'each fault touched its own peer only');
+      await lab.settleWire();
+      const c = await lab.counters();
+      t.ok(c['drop-a']!.packets >= 1, 'the drop to a counted its SYNs');
+      t.equal(c['reset-b']!.packets, 1, 'the reset to b counted one SYN');
+      const stopped = lab.wire().filter((e) => e.verdict === 'drop');
+      const toA = stopped.filter((e) => e.fault === 'drop-a');
+      const toB = stopped.filter((e) => e.fault === 'reset-b');
+      t.ok(toA.length >= 1 && toA.every((e) => e.dst === lab.addresses.peers.a && e.dport === 7000), "the trace names a's fault on SYNs to a:7000 only");
+      t.ok(toB.length === 1 && toB[0]!.dst === lab.addresses.peers.b && toB[0]!.dport === 7001, "and b's on the SYN to b:7001");
+      t.equal(stopped.length, toA.length + toB.length, 'nothing else was stopped');
     });
   });
 }

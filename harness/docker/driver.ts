@@ -314,7 +314,7 @@ class DockerLab implements Lab {
       { from: `${this.subnets.learner}.3`, name: routerIfLearner, addr: `${this.subnets.learner}.1/24` },
       ...this.subnets.peers.map((s, i) => ({ from: `${s}.3`, name: routerIfPeer(i), addr: `${s}.1/24` })),
     ];
-    const cfg = { ifaces, ruleset: routerRuleset(this.spec.faults ?? [], table) + probeChain, probe: this.addresses.learner, table };
+    const cfg = { ifaces, ruleset: routerRuleset(this.spec.faults ?? [], table, this.spec.peers) + probeChain, probe: this.addresses.learner, table };
     const router = await this.client.container.create({
       name: `${this.id}-router`,
       Image: this.image,
@@ -422,7 +422,7 @@ class DockerLab implements Lab {
   }
 
   async addFault(fault: Fault): Promise<void> {
-    const rule = faultRule(fault);
+    const rule = faultRule(fault, this.spec.peers);
     const nat = natRule(fault);
     const chain = rule ? 'faults' : 'nat';
     await this.nft(['-f', '-'], `add rule inet ${table} ${chain} ${(rule ?? nat)!}\n`);

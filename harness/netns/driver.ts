@@ -145,7 +145,7 @@ class NetnsLab implements Lab {
       runWithInput(
         // --echo --handle: the loaded rules come back with their handles, to name faults in the trace.
         ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward && exec nft -e -a -f -'],
-        routerRuleset(this.spec.faults ?? [], table) + probeChain,
+        routerRuleset(this.spec.faults ?? [], table, this.spec.peers) + probeChain,
       ).then((out) => this.learnHandles(out.stdout)),
     ]);
     await monitor.listening();
@@ -325,7 +325,7 @@ class NetnsLab implements Lab {
   }
 
   async addFault(fault: Fault): Promise<void> {
-    const rule = faultRule(fault);
+    const rule = faultRule(fault, this.spec.peers);
     const nat = natRule(fault);
     const chain = rule ? 'faults' : 'nat';
     const text = (rule ?? nat)!;
