@@ -135,10 +135,44 @@ export const traceRule = 'meta l4proto tcp tcp flags & (syn | fin | rst) != 0 me
 export const traceIcmpRule = 'meta l4proto icmp meta nftrace set 1';
 
 /**
- * The router's whole ruleset for a set of faults. The trace rules stand first,
- * in a chain that runs before the faults', so dropped packets are traced too.
+ * A service a scenario watches: every packet to and from this port (of this
+ * peer) is in the wire trace — data, pure ACKs, keepalive probes — not only
+ * control packets.
  */
-export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly string[] = []): string {
+export interface Watch {
+  port: number;
+  peer?: string;
+  proto?: 'tcp' | 'udp';
+}
+
+/** The trace rules of a watch: one per direction; TCP segments also meet chain `segment`, which tells their header length. */
+export function watchRules(w: Watch, peers: readonly string[] = []): string[] {
+  if (!Number.isInteger(w.port) || w.port < 1 || w.port > 65535) throw new FaultError(`watch: port ${w.port} is not a TCP/UDP port`);
+  const proto = w.proto ?? 'tcp';
+  return [{ port: w.port }, { sourcePort: w.port }].map(
+    (m) => `${matchExpr({ peer: w.peer, proto, ...m }, peers)} meta nftrace set 1${proto === 'tcp' ? ' jump segment' : ''}`,
+  );
+}
+
+/**
+ * `nft monitor trace` prints no TCP header length, so a traced segment meets
+ * the rule of its own `tcp doff`, which the trace prints: with the IP length,
+ * that gives the payload (harness/wire.ts).
+ */
+const segmentRules = Array.from({ length: 11 }, (_, i) => `meta l4proto tcp tcp doff ${i + 5} return`);
+
+/** Per-flow packet and byte counters, kept by the kernel for every flow that reaches the router (`parseFlows`). */
+const flowSets = ['tcp', 'udp'].map(
+  (p) => `  set ${p}flows { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags dynamic; counter; size 65536; }`,
+);
+const flowRules = ['tcp', 'udp'].map((p) => `meta l4proto ${p} update @${p}flows { ip saddr . ${p} sport . ip daddr . ${p} dport }`);
+
+/**
+ * The router's whole ruleset for a set of faults (and flows to watch). The
+ * trace rules stand first, in a chain that runs before the faults', so
+ * dropped packets are traced and counted too.
+ */
+export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly string[] = [], watch: readonly Watch[] = []): string {
   const ids = new Set<string>();
   for (const f of faults) {
     if (ids.has(f.id)) throw new FaultError(`fault id ${f.id} is used twice`);
@@ -148,9 +182,15 @@ export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly st
   const nat = faults.map(natRule).filter((r): r is string => r !== null);
   return [
     `table inet ${table} {`,
+    ...flowSets,
+    `  chain segment {`,
+    ...segmentRules.map((r) => `    ${r}`),
+    `  }`,
     `  chain trace { type filter hook forward priority -10; policy accept;`,
+    ...flowRules.map((r) => `    ${r}`),
     `    ${traceRule}`,
     `    ${traceIcmpRule}`,
+    ...watch.flatMap((w) => watchRules(w, peers)).map((r) => `    ${r}`),
     `  }`,
     `  chain faults { type filter hook forward priority 0; policy accept;`,
     ...filter.map((r) => `    ${r}`),
@@ -161,6 +201,35 @@ export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly st
     `}`,
     '',
   ].join('\n');
+}
+
+export interface FlowCount {
+  proto: 'tcp' | 'udp';
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  /** Packets of this direction of the flow that reached the router (also those a fault then stopped), and their IP bytes. */
+  packets: number;
+  bytes: number;
+}
+
+/** Reads `nft -j list set inet <table> tcpflows` (or udpflows) into flows. */
+export function parseFlows(json: string): FlowCount[] {
+  const doc = JSON.parse(json) as { nftables?: Array<Record<string, unknown>> };
+  const out: FlowCount[] = [];
+  for (const item of doc.nftables ?? []) {
+    const set = item['set'] as { name: string; elem?: Array<{ elem?: { val?: { concat?: [string, number, string, number] }; counter?: { packets: number; bytes: number } } }> } | undefined;
+    if (!set) continue;
+    const proto = set.name.startsWith('udp') ? 'udp' : 'tcp';
+    for (const e of set.elem ?? []) {
+      const v = e.elem?.val?.concat;
+      const c = e.elem?.counter;
+      if (!v || !c) continue;
+      out.push({ proto, src: v[0], sport: v[1], dst: v[2], dport: v[3], packets: c.packets, bytes: c.bytes });
+    }
+  }
+  return out;
 }
 
 /** Reads `nft -j list table` output into counters by fault id. */
@@ -190,9 +259,14 @@ export function ruleHandles(json: string): Record<string, { chain: string; handl
   return out;
 }
 
-/** Fault ids by rule handle, from what `nft --echo --handle -f` printed while loading rules. */
-export function handlesFromEcho(text: string): Map<number, string> {
+/**
+ * Rule texts by handle, from what `nft --echo --handle -f` printed while
+ * loading rules: `nft monitor trace` names a rule loaded after it started only
+ * as "unknown rule handle N", and the lab reads the fault (its comment) or the
+ * segment's header length from the rule's text.
+ */
+export function rulesFromEcho(text: string): Map<number, string> {
   const out = new Map<number, string>();
-  for (const m of text.matchAll(/comment "fault:([^"]+)" # handle (\d+)/g)) out.set(Number(m[2]), m[1]!);
+  for (const m of text.matchAll(/^add rule \S+ \S+ \S+ (?:handle \d+ )?(.*) # handle (\d+)$/gm)) out.set(Number(m[2]), m[1]!);
   return out;
 }

@@ -9,7 +9,7 @@
  * learner's reach. Peers run harness programs that record what they saw.
  * Drivers (netns, docker) implement `LabDriver`; scenarios never know which.
  */
-import type { Fault } from './faults.ts';
+import type { Fault, FlowCount, Watch } from './faults.ts';
 import type { CpuUse, LabProcess } from './process.ts';
 import type { WireEvent } from './wire.ts';
 
@@ -26,6 +26,11 @@ export interface LabSpec {
    * where nobody answers: no lookup leaves the lab (harness/resolver.ts).
    */
   resolver?: string;
+  /**
+   * Services whose every packet, both ways, is in wire() — data, pure ACKs,
+   * keepalive probes, with payload sizes — not only control packets.
+   */
+  watch?: Watch[];
 }
 
 export interface LabAddresses {
@@ -73,6 +78,11 @@ export interface Lab {
   removeFault(id: string): Promise<void>;
   /** Packet counters of every fault, by fault id. */
   counters(): Promise<Record<string, Counter>>;
+  /**
+   * Per-flow packet and byte counters kept by the router's kernel: one entry
+   * per direction of every TCP and UDP flow that reached the router.
+   */
+  flows(): Promise<FlowCount[]>;
   /**
    * TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router, in
    * order. `t` is when the harness read the router's report: under load that

@@ -1,7 +1,8 @@
 /**
- * Evidence from the router: the control packets that crossed it, read from
- * `nft monitor trace`. A trace is several lines sharing an id: the packet,
- * then the rules it met, then its verdict.
+ * Evidence from the router: the control packets that crossed it (and every
+ * packet of the flows a scenario watches), read from `nft monitor trace`. A
+ * trace is several lines sharing an id: the packet, then the rules it met,
+ * then its verdict.
  */
 
 export type TcpFlag = 'syn' | 'ack' | 'fin' | 'rst' | 'psh' | 'urg';
@@ -9,12 +10,19 @@ export type TcpFlag = 'syn' | 'ack' | 'fin' | 'rst' | 'psh' | 'urg';
 export interface WireEvent {
   /** Monotonic ms (harness/clock.ts) when the router reported the packet. */
   t: number;
-  proto: 'tcp' | 'icmp';
+  proto: 'tcp' | 'udp' | 'icmp';
   src: string;
   dst: string;
   sport?: number;
   dport?: number;
   flags: TcpFlag[];
+  /** The packet's IP total length. */
+  length: number;
+  /**
+   * Payload bytes: of a UDP datagram; of a TCP segment on a watched flow
+   * (LabSpec.watch: the trace then tells its header length). Undefined elsewhere.
+   */
+  payload?: number;
   /** Where the packet went: forwarded on, or stopped by a fault (drop/reject). */
   verdict: 'accept' | 'drop' | 'pending';
   /** The fault that stopped it, when one did. */
@@ -53,12 +61,12 @@ export class TraceParser {
   lost = 0;
 
   /**
-   * `faultOfHandle` names the fault behind a rule handle: `nft monitor trace`
+   * `ruleOfHandle` gives a rule's text by its handle: `nft monitor trace`
    * prints rules loaded after it started only as "unknown rule handle N".
    */
   constructor(
     private readonly clock: () => number,
-    private readonly faultOfHandle: (handle: number) => string | undefined = () => undefined,
+    private readonly ruleOfHandle: (handle: number) => string | undefined = () => undefined,
   ) {}
 
   line(text: string): void {
@@ -69,6 +77,8 @@ export class TraceParser {
     const m = /^trace id (\S+) \S+ \S+ (\S+) (.*)$/.exec(text.trim());
     if (!m) return;
     const [, id, chain, rest] = m as unknown as [string, string, string, string];
+    // The router's own probes (harness/router/link.ts probeChain) are the settle barrier's, not evidence.
+    if (chain === 'probe') return;
     if (rest.startsWith('packet:')) {
       // Each base chain the packet enters reports it again under the same id;
       // the trace chain comes first, so a packet there is always a new one
@@ -84,12 +94,16 @@ export class TraceParser {
     }
     const ev = this.open.get(id);
     if (!ev) return;
+    const handle = /\bhandle (\d+)/.exec(rest)?.[1];
+    const rule = (/^unknown rule handle/.test(rest) && handle ? this.ruleOfHandle(Number(handle)) : undefined) ?? rest;
+    // harness/faults.ts chain `segment`: the rule of this segment's TCP header length (IPv4 header: 20 bytes, Linux sends no options).
+    const doff = chain === 'segment' ? /\btcp doff (\d+) return/.exec(rule)?.[1] : undefined;
+    if (doff) ev.payload = Math.max(0, ev.length - 20 - 4 * Number(doff));
     const verdict = /\(verdict (\w+)\)\s*$/.exec(rest)?.[1];
     if (verdict === 'drop') {
       ev.verdict = 'drop';
-      const handle = /\bhandle (\d+)/.exec(rest)?.[1];
       if (handle) ev.ruleHandle = Number(handle);
-      ev.fault = /comment "fault:([^"]+)"/.exec(rest)?.[1] ?? (handle ? this.faultOfHandle(Number(handle)) : undefined);
+      ev.fault = /comment "fault:([^"]+)"/.exec(rule)?.[1];
       this.open.delete(id);
     } else if (verdict === 'accept' || /^policy accept/.test(rest)) {
       // The trace chain runs first; its policy accept is not the end of the
@@ -105,6 +119,7 @@ function parsePacket(rest: string, t: number): WireEvent | null {
   const dst = field('ip daddr');
   if (!src || !dst) return null;
   const l4 = field('ip protocol');
+  const length = Number(field('ip length') ?? 0);
   if (l4 === 'tcp') {
     const flagsText = /tcp flags == (\([^)]*\)|\S+)/.exec(rest)?.[1]?.replace(/[()]/g, '') ?? '';
     return {
@@ -115,10 +130,14 @@ function parsePacket(rest: string, t: number): WireEvent | null {
       sport: Number(field('tcp sport')),
       dport: Number(field('tcp dport')),
       flags: parseFlags(flagsText),
+      length,
       verdict: 'pending',
     };
   }
-  if (l4 === 'icmp') return { t, proto: 'icmp', src, dst, flags: [], verdict: 'pending' };
+  if (l4 === 'udp') {
+    return { t, proto: 'udp', src, dst, sport: Number(field('udp sport')), dport: Number(field('udp dport')), flags: [], length, payload: Math.max(0, length - 28), verdict: 'pending' };
+  }
+  if (l4 === 'icmp') return { t, proto: 'icmp', src, dst, flags: [], length, verdict: 'pending' };
   return null;
 }
 
@@ -132,6 +151,11 @@ export function synsFrom(events: WireEvent[], src: string, dport?: number): Wire
       !e.flags.includes('ack') &&
       (dport === undefined || e.dport === dport),
   );
+}
+
+/** Segments of a watched TCP flow that carried data (retransmissions too), from `src` when given. */
+export function dataSegments(events: WireEvent[], src?: string): WireEvent[] {
+  return events.filter((e) => e.proto === 'tcp' && (e.payload ?? 0) > 0 && (src === undefined || e.src === src));
 }
 
 /** The router's trace did not show a settle probe in time: it is flooded or the machine is too busy. */

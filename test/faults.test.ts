@@ -1,5 +1,5 @@
 import t from 'tap';
-import { faultRule, handlesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
+import { faultRule, rulesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
 
 t.test('match expressions', async (t) => {
   const cases: Array<[Parameters<typeof matchExpr>[0], string]> = [
@@ -83,15 +83,16 @@ t.test('counters and handles are read by fault id', async (t) => {
   t.same(ruleHandles(json), { 'drop-syn': { chain: 'faults', handle: 7 } });
 });
 
-t.test('fault names by handle, from nft --echo --handle', async (t) => {
+t.test('rule texts by handle, from nft --echo --handle', async (t) => {
   const echo = [
     'add table inet lab # handle 1',
     'add rule inet lab faults tcp dport 7001 counter packets 0 bytes 0 drop comment "fault:drop-syn" # handle 2',
-    'add rule inet lab trace meta nftrace set 1 # handle 3',
-    'add rule inet lab nat iifname "eth-l" counter packets 0 bytes 0 masquerade comment "fault:nat" # handle 7',
+    'add rule inet lab segment handle 7 tcp doff 6 return # handle 8',
+    'add rule inet lab nat iifname "eth-l" counter packets 0 bytes 0 masquerade comment "fault:nat" # handle 9',
   ].join('\n');
-  t.same([...handlesFromEcho(echo)], [
-    [2, 'drop-syn'],
-    [7, 'nat'],
+  t.same([...rulesFromEcho(echo)], [
+    [2, 'tcp dport 7001 counter packets 0 bytes 0 drop comment "fault:drop-syn"'],
+    [8, 'tcp doff 6 return'],
+    [9, 'iifname "eth-l" counter packets 0 bytes 0 masquerade comment "fault:nat"'],
   ]);
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { parseFlags, synsFrom, TraceParser, WireSettler } from '../harness/wire.ts';
+import { dataSegments, parseFlags, synsFrom, TraceParser, WireSettler } from '../harness/wire.ts';
 
 const syn = (id: string, sport: number) =>
   `trace id ${id} inet lab trace packet: iif "eth-l" oif "eth-p0" ether saddr 2e:31 ether daddr e6:5c ip saddr 10.77.0.2 ip daddr 10.77.1.2 ip dscp cs0 ip ecn not-ect ip ttl 63 ip id 5862 ip protocol tcp ip length 60 tcp sport ${sport} tcp dport 7001 tcp flags == syn tcp window 64240 `;
@@ -37,6 +37,32 @@ t.test('lines that are not traces are ignored', async (t) => {
   p.line('random text');
   p.line('trace id cc inet lab probe packet: oif "eth-l" ip saddr 10.77.0.1 ip daddr 10.77.0.2 ip protocol udp udp sport 1 udp dport 9');
   t.equal(p.events.length, 0);
+});
+
+t.test('segments of a watched flow carry their payload size, also where the trace names the rule by handle only', async (t) => {
+  const rules = new Map([[12, 'tcp doff 8 return']]);
+  const p = new TraceParser(() => 5, (h) => rules.get(h));
+  const pkt = (id: string, len: number) =>
+    `trace id ${id} inet lab trace packet: iif "eth-l" oif "eth-p0" ip saddr 10.77.0.2 ip daddr 10.77.1.2 ip protocol tcp ip length ${len} tcp sport 40000 tcp dport 7000 tcp flags == 0x18 tcp window 64`;
+  p.line(pkt('a1', 152));
+  p.line('trace id a1 inet lab trace unknown rule handle 30 (verdict jump segment)');
+  p.line('trace id a1 inet lab segment unknown rule handle 12 (verdict return)');
+  p.line('trace id a1 inet lab faults policy accept ');
+  p.line(pkt('a2', 72));
+  p.line('trace id a2 inet lab segment rule tcp doff 5 return # handle 9 (verdict return)');
+  p.line(pkt('a3', 52));
+  p.line('trace id a4 inet lab trace packet: iif "eth-l" oif "eth-p0" ip saddr 10.77.0.2 ip daddr 10.77.1.2 ip protocol udp ip length 61 udp sport 5353 udp dport 53');
+  t.same(
+    p.events.map((e) => [e.proto, e.length, e.payload]),
+    [
+      ['tcp', 152, 100],
+      ['tcp', 72, 32],
+      ['tcp', 52, undefined],
+      ['udp', 61, 33],
+    ],
+    'payload = IP length - 20 - 4 × doff; UDP: IP length - 28; unknown without the segment rule',
+  );
+  t.same(dataSegments(p.events).length, 2);
 });
 
 t.test('a reused trace id starts a new event when the packet enters the trace chain', async (t) => {

@@ -24,7 +24,8 @@ import type Dockerode from 'dockerode';
 import type { Container } from 'dockerode';
 import type { ContainerRuntimeClient } from 'testcontainers';
 import { nowMs, sleep } from '../clock.ts';
-import { faultRule, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
+import { transformSync } from 'esbuild';
+import { routerIfLearner, routerIfPeer, routerRuleset, type Fault, type FlowCount } from '../faults.ts';
 import {
   defaultLimits,
   type Counter,
@@ -39,15 +40,21 @@ import {
 import { cpuUse, LabProcess, type CpuUse, type ProgramHandle } from '../process.ts';
 import { programDirToken } from '../node-flags.ts';
 import { writeResolvConf } from '../resolver.ts';
-import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
+import type { RouterConfig } from '../router/agent.ts';
+import { probeChain, RouterLink, routerTable, StdioRouterPort } from '../router/link.ts';
+import type { WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
 import { FrameDemuxer, RecordSplitter } from './stream.ts';
 
-const table = 'lab';
-/** Traces a packet the router sends itself: proof that the trace monitor listens (as in the netns driver). */
-const probeChain = `add chain inet ${table} probe { type filter hook output priority 0; }\nadd rule inet ${table} probe udp dport 9 meta nftrace set 1\n`;
-const routerScript = readFileSync(new URL('./router-agent.mjs', import.meta.url), 'utf8');
+let routerSource: string | undefined;
+/** The router container's program: harness/router/agent.ts, types stripped, serving its line protocol. */
+function routerScript(): string {
+  routerSource ??=
+    transformSync(readFileSync(new URL('../router/agent.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm', target: 'node18' }).code +
+    '\nserveStdio(JSON.parse(process.argv[1]));\n';
+  return routerSource;
+}
 
 /** The learner's user in the lab image (docker/Dockerfile). */
 const learnerUser = '10001:10001';
@@ -209,11 +216,7 @@ class DockerLab implements Lab {
   private readonly networkIds: string[] = [];
   private router: Container | undefined;
   private routerStream: Duplex | undefined;
-  private trace: TraceParser;
-  private lineTime = 0;
-  private replies = new Map<number, (r: { code: number; stdout: string; stderr: string }) => void>();
-  private nextCommand = 1;
-  private routerDied: Promise<string> | undefined;
+  private routerLink: RouterLink | undefined;
   private closing: Promise<void> | undefined;
   private programCount = 0;
 
@@ -238,7 +241,6 @@ class DockerLab implements Lab {
     spec.peers.forEach((p, i) =>
       this.hosts.set(`peer:${p}`, { name: p, network: this.networks[i + 1]!, address: this.addresses.peers[p]! }),
     );
-    this.trace = new TraceParser(() => this.lineTime);
     this.d = client.container.dockerode;
   }
 
@@ -314,13 +316,19 @@ class DockerLab implements Lab {
       { from: `${this.subnets.learner}.3`, name: routerIfLearner, addr: `${this.subnets.learner}.1/24` },
       ...this.subnets.peers.map((s, i) => ({ from: `${s}.3`, name: routerIfPeer(i), addr: `${s}.1/24` })),
     ];
-    const cfg = { ifaces, ruleset: routerRuleset(this.spec.faults ?? [], table, this.spec.peers) + probeChain, probe: this.addresses.learner, table };
+    const cfg: RouterConfig = {
+      ifaces,
+      forward: false,
+      dropDefaultRoute: true,
+      ruleset: routerRuleset(this.spec.faults ?? [], routerTable, this.spec.peers, this.spec.watch) + probeChain,
+      probe: this.addresses.learner,
+    };
     const router = await this.client.container.create({
       name: `${this.id}-router`,
       Image: this.image,
       Hostname: 'router',
       Labels: labels(this.id, 'router'),
-      Cmd: ['node', '--input-type=module', '-e', routerScript, JSON.stringify(cfg)],
+      Cmd: ['node', '--input-type=module', '-e', routerScript(), JSON.stringify(cfg)],
       Env: [`PATH=${basePath}`, 'LANG=C.UTF-8'],
       OpenStdin: true,
       StdinOnce: true,
@@ -360,37 +368,31 @@ class DockerLab implements Lab {
       else if (errText.length < 4000) errText += data.toString();
     });
     stream.on('data', (b: Buffer) => demux.push(b));
-    let readyResolve: (t: number) => void;
-    const ready = new Promise<number>((r) => (readyResolve = r));
-    let fatal = '';
-    createInterface({ input: out }).on('line', (line) => {
-      if (process.env.NETPROG_DOCKER_DEBUG === 'router') debug(`[router] ${line}`);
-      const sp = line.indexOf(' ');
-      const kind = line.slice(0, sp);
-      if (kind === 'T') {
-        const sp2 = line.indexOf(' ', sp + 1);
-        this.lineTime = Number(line.slice(sp + 1, sp2)) + this.driver.clockOffset;
-        this.trace.line(line.slice(sp2 + 1));
-      } else if (kind === 'R') {
-        const r = JSON.parse(line.slice(sp + 1)) as { id: number; code: number; stdout: string; stderr: string };
-        this.replies.get(r.id)?.(r);
-        this.replies.delete(r.id);
-      } else if (kind === 'S') this.settler.seen(Number(line.slice(sp + 1)));
-      else if (kind === 'READY') readyResolve(Number(line.slice(sp + 1)));
-      else if (kind === 'E') fatal = line.slice(sp + 1);
-    });
-    this.routerDied = new Promise<string>((resolve) => {
-      const end = () => resolve(fatal || errText.trim() || 'the router container stopped');
+    const died = new Promise<string>((resolve) => {
+      const end = () => resolve(port.fatal || errText.trim() || 'the router container stopped');
       stream.once('end', end);
       stream.once('close', end);
+    });
+    const port = new StdioRouterPort(
+      (line) => {
+        if (!stream.destroyed) stream.write(line + '\n');
+      },
+      died,
+      () => this.driver.clockOffset,
+    );
+    const link = new RouterLink(port, this.spec.peers);
+    port.link = link;
+    createInterface({ input: out }).on('line', (line) => {
+      if (process.env.NETPROG_DOCKER_DEBUG === 'router') debug(`[router] ${line}`);
+      port.line(line);
     });
     const tStart = nowMs();
     await this.client.container.start(router);
     const sent = nowMs();
     debug(`${this.id}: router created in ${(tStart - this.createdAt).toFixed(0)} ms, started in ${(sent - tStart).toFixed(0)} ms`);
-    const result = await Promise.race([
-      ready,
-      this.routerDied.then((why) => {
+    const [readyAt, loaded] = await Promise.race([
+      Promise.all([port.ready, port.loaded]),
+      died.then((why) => {
         throw new Error(`the router did not start: ${why}`);
       }),
       sleep(20_000).then(() => {
@@ -398,53 +400,42 @@ class DockerLab implements Lab {
       }),
     ]);
     debug(`${this.id}: router ready ${(nowMs() - sent).toFixed(0)} ms after start`);
-    this.driver.learnClock(result, sent);
+    this.driver.learnClock(readyAt, sent);
+    link.learnHandles(loaded);
+    this.routerLink = link;
   }
 
-  private settler = new WireSettler((size) => this.routerStream?.write(JSON.stringify({ settle: size }) + '\n'));
+  private get link(): RouterLink {
+    if (!this.routerLink) throw new Error(`lab ${this.id} has no router`);
+    return this.routerLink;
+  }
 
   async settleWire(): Promise<void> {
-    if (this.routerStream && !this.routerStream.destroyed) await this.settler.settle();
+    if (this.routerStream && !this.routerStream.destroyed) await this.link.settle();
   }
 
-  private async nft(args: string[], input = ''): Promise<string> {
-    const id = this.nextCommand++;
-    const reply = new Promise<{ code: number; stdout: string; stderr: string }>((r) => this.replies.set(id, r));
-    this.routerStream!.write(JSON.stringify({ id, args, input: input || undefined }) + '\n');
-    const r = await Promise.race([
-      reply,
-      this.routerDied!.then((why) => {
-        throw new Error(`the router is gone: ${why}`);
-      }),
-    ]);
-    if (r.code !== 0) throw new Error(`nft ${args.join(' ')}: ${r.stderr.trim()}`);
-    return r.stdout;
+  addFault(fault: Fault): Promise<void> {
+    return this.link.addFault(fault);
   }
 
-  async addFault(fault: Fault): Promise<void> {
-    const rule = faultRule(fault, this.spec.peers);
-    const nat = natRule(fault);
-    const chain = rule ? 'faults' : 'nat';
-    await this.nft(['-f', '-'], `add rule inet ${table} ${chain} ${(rule ?? nat)!}\n`);
+  removeFault(id: string): Promise<void> {
+    return this.link.removeFault(id);
   }
 
-  async removeFault(id: string): Promise<void> {
-    const handles = ruleHandles(await this.nft(['-a', '-j', 'list', 'table', 'inet', table]));
-    const h = handles[id];
-    if (!h) throw new Error(`no fault ${id} in this lab`);
-    await this.nft(['delete', 'rule', 'inet', table, h.chain, 'handle', String(h.handle)]);
+  counters(): Promise<Record<string, Counter>> {
+    return this.link.counters();
   }
 
-  async counters(): Promise<Record<string, Counter>> {
-    return parseCounters(await this.nft(['-j', 'list', 'table', 'inet', table]));
+  flows(): Promise<FlowCount[]> {
+    return this.link.flows();
   }
 
   wire(): WireEvent[] {
-    return this.trace.events;
+    return this.routerLink?.wire() ?? [];
   }
 
   wireLost(): number {
-    return this.trace.lost;
+    return this.routerLink?.wireLost() ?? 0;
   }
 
   async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {

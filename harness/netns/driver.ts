@@ -8,10 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, rmSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { nowMs, sleep } from '../clock.ts';
-import { $, $try, errorText, runWithInput } from '../exec.ts';
-import { faultRule, handlesFromEcho, natRule, parseCounters, routerIfLearner, routerIfPeer, routerRuleset, ruleHandles, type Fault } from '../faults.ts';
+import { nowMs } from '../clock.ts';
+import { $try, errorText, runWithInput } from '../exec.ts';
+import { routerIfLearner, routerIfPeer, routerRuleset, type Fault, type FlowCount } from '../faults.ts';
 import {
   defaultLimits,
   type Counter,
@@ -40,15 +39,14 @@ import {
   staleUidLeases,
   sandboxReport,
 } from '../sandbox.ts';
-import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
+import { RouterAgent } from '../router/agent.ts';
+import { probeChain, RouterLink, routerTable } from '../router/link.ts';
+import type { WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
 export const namePrefix = 'npg';
 const owner = `${namePrefix}${process.pid}-`;
 const netnsDir = '/run/netns';
-const table = 'lab';
-/** Traces a packet the router sends itself: proof that the trace monitor listens. */
-const probeChain = `add chain inet ${table} probe { type filter hook output priority 0; }\nadd rule inet ${table} probe udp dport 9 meta nftrace set 1\n`;
 
 export function labAddresses(peers: string[]): LabAddresses {
   return {
@@ -81,10 +79,9 @@ class NetnsLab implements Lab {
   private cgroups = new Set<Cgroup>();
   private learners: LabProcess[] = [];
   private peerCount = 0;
-  private monitor: ChildProcess | undefined;
-  /** Fault ids by nftables rule handle, for naming the fault that dropped a traced packet. */
-  private faultHandles = new Map<number, string>();
-  private trace = new TraceParser(nowMs, (h) => this.faultHandles.get(h));
+  /** The router program (harness/router/agent.ts), run in this process, its commands entering the router's namespace. */
+  private agent: RouterAgent | undefined;
+  private readonly router: RouterLink;
   private closing: Promise<void> | undefined;
   private learnerCount = 0;
   /** Files of this lab (learners' resolv.conf), removed with it. */
@@ -102,6 +99,10 @@ class NetnsLab implements Lab {
       peers: Object.fromEntries(spec.peers.map((p, i) => [p, `${id}-p${i}`])),
     };
     this.uid = leaseUid();
+    this.router = new RouterLink(
+      { nft: (args, input) => this.agent!.nft(args, input), sendProbe: (size) => this.agent?.sendProbe(size) },
+      spec.peers,
+    );
   }
 
   private allNamespaces(): string[] {
@@ -127,63 +128,29 @@ class NetnsLab implements Lab {
       ...peerNames.map((p, i) => `link add eth0 netns ${peers[p]} type veth peer name ${routerIfPeer(i)} netns ${router}`),
     ];
     await runWithInput(['ip', '-batch', '-'], links.join('\n') + '\n');
-    // Subscribe to the router's trace now, so it is listening by the time the lab is configured.
-    const monitor = this.startMonitor();
     const a = this.addresses;
     const hostConfig = (address: string, gateway: string): string =>
       [`link set lo up`, `addr add ${address}/24 dev eth0`, `link set eth0 up`, `route add default via ${gateway}`].join('\n') + '\n';
-    const routerConfig = [
-      `link set lo up`,
-      `addr add ${a.gateway}/24 dev ${routerIfLearner}`,
-      `link set ${routerIfLearner} up`,
-      ...peerNames.flatMap((p, i) => [`addr add 10.77.${i + 1}.1/24 dev ${routerIfPeer(i)}`, `link set ${routerIfPeer(i)} up`]),
-    ].join('\n') + '\n';
+    this.agent = new RouterAgent(
+      {
+        ifaces: [
+          { name: routerIfLearner, addr: `${a.gateway}/24` },
+          ...peerNames.map((_, i) => ({ name: routerIfPeer(i), addr: `10.77.${i + 1}.1/24` })),
+        ],
+        forward: true,
+        dropDefaultRoute: false,
+        ruleset: routerRuleset(this.spec.faults ?? [], routerTable, this.spec.peers, this.spec.watch) + probeChain,
+        probe: a.learner,
+      },
+      ['nsenter', `--net=${netnsDir}/${router}`],
+      { trace: (t, line) => this.router.traceLine(t, line), settled: (n) => this.router.settled(n) },
+      nowMs,
+    );
     await Promise.all([
       runWithInput(['ip', '-n', learner, '-batch', '-'], hostConfig(a.learner, a.gateway)),
-      runWithInput(['ip', '-n', router, '-batch', '-'], routerConfig),
       ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
-      runWithInput(
-        // --echo --handle: the loaded rules come back with their handles, to name faults in the trace.
-        ['nsenter', `--net=${netnsDir}/${router}`, 'sh', '-c', 'echo 1 > /proc/sys/net/ipv4/ip_forward && exec nft -e -a -f -'],
-        routerRuleset(this.spec.faults ?? [], table, this.spec.peers) + probeChain,
-      ).then((out) => this.learnHandles(out.stdout)),
+      this.agent.start().then(({ loaded }) => this.router.learnHandles(loaded)),
     ]);
-    await monitor.listening();
-  }
-
-  private learnHandles(echo: string): void {
-    for (const [handle, id] of handlesFromEcho(echo)) this.faultHandles.set(handle, id);
-  }
-
-  /**
-   * Follows `nft monitor trace` in the router. `listening()` resolves once a
-   * probe packet has been seen, so no packet of the scenario can be missed.
-   */
-  private startMonitor(): { listening(): Promise<void> } {
-    const child = spawn('nsenter', [`--net=${netnsDir}/${this.ns.router}`, 'stdbuf', '-oL', 'nft', '-a', 'monitor', 'trace'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    this.monitor = child;
-    child.on('error', () => {});
-    let ready = false;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      // The readiness probe below is a UDP packet to port 9 from the router itself.
-      if (/udp dport 9\b/.test(line)) {
-        ready = true;
-        this.settler.line(line);
-      }
-      this.trace.line(line);
-    });
-    const listening = async (): Promise<void> => {
-      // Subscribing takes a moment; a packet sent before would be missed, so
-      // probe until one is seen. (The probe chain stays: it traces nothing else.)
-      for (let i = 0; i < 200 && !ready; i++) {
-        await $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`echo > /dev/udp/${this.addresses.learner}/9`}`;
-        for (let j = 0; j < 5 && !ready; j++) await sleep(2);
-      }
-      if (!ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
-    };
-    return { listening };
   }
 
   private assertOpen(): void {
@@ -319,45 +286,32 @@ class NetnsLab implements Lab {
     this.processes.add(proc);
   }
 
-  private async nftRouter(...args: string[]): Promise<string> {
-    const out = await $`nsenter ${`--net=${netnsDir}/${this.ns.router}`} nft ${args}`;
-    return out.stdout;
+  addFault(fault: Fault): Promise<void> {
+    return this.router.addFault(fault);
   }
 
-  async addFault(fault: Fault): Promise<void> {
-    const rule = faultRule(fault, this.spec.peers);
-    const nat = natRule(fault);
-    const chain = rule ? 'faults' : 'nat';
-    const text = (rule ?? nat)!;
-    const out = await runWithInput(['nsenter', `--net=${netnsDir}/${this.ns.router}`, 'nft', '-e', '-a', '-f', '-'], `add rule inet ${table} ${chain} ${text}\n`);
-    this.learnHandles(out.stdout);
+  removeFault(id: string): Promise<void> {
+    return this.router.removeFault(id);
   }
 
-  async removeFault(id: string): Promise<void> {
-    const handles = ruleHandles(await this.nftRouter('-a', '-j', 'list', 'table', 'inet', table));
-    const h = handles[id];
-    if (!h) throw new Error(`no fault ${id} in this lab`);
-    await this.nftRouter('delete', 'rule', 'inet', table, h.chain, 'handle', String(h.handle));
+  counters(): Promise<Record<string, Counter>> {
+    return this.router.counters();
   }
 
-  async counters(): Promise<Record<string, Counter>> {
-    return parseCounters(await this.nftRouter('-j', 'list', 'table', 'inet', table));
+  flows(): Promise<FlowCount[]> {
+    return this.router.flows();
   }
 
   wire(): WireEvent[] {
-    return this.trace.events;
+    return this.router.wire();
   }
 
   wireLost(): number {
-    return this.trace.lost;
+    return this.router.wireLost();
   }
 
-  private settler = new WireSettler((size) =>
-    $try`nsenter ${`--net=${netnsDir}/${this.ns.router}`} bash -c ${`printf '%${size}s' > /dev/udp/${this.addresses.learner}/9`}`,
-  );
-
   async settleWire(): Promise<void> {
-    if (!this.closing) await this.settler.settle();
+    if (!this.closing) await this.router.settle();
   }
 
   close(): Promise<void> {
@@ -372,7 +326,7 @@ class NetnsLab implements Lab {
   private async teardown(): Promise<void> {
     await this.building?.catch(() => {});
     await Promise.all([...this.processes].map((p) => p.kill()));
-    this.monitor?.kill('SIGKILL');
+    this.agent?.close();
     await Promise.all(
       [...this.cgroups].map(async (cg) => {
         await cg.killAll();

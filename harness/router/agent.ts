@@ -1,0 +1,240 @@
+/**
+ * The lab's router: one program for both drivers. It configures the router's
+ * interfaces, loads the nftables ruleset (faults, trace chains), follows
+ * `nft monitor trace`, sends settle probes and runs nft commands for the
+ * grader. Everything a scenario asks of the router goes through here and
+ * harness/router/link.ts; the drivers only build topology.
+ *
+ * Self-contained (Node built-ins only) because it runs in two places:
+ * - netns: in the grader's own process, every command entering the router's
+ *   namespace through a prefix (`nsenter --net=…`);
+ * - docker: as the router container's main program (the driver strips the
+ *   types with esbuild and runs it with `node -e`), speaking the line
+ *   protocol of `serveStdio` over `docker attach`.
+ *
+ * Times are CLOCK_MONOTONIC ms (process.hrtime), the clock of every process
+ * on a kernel, so the router's stamps compare with the grader's and the
+ * programs'.
+ */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { createInterface } from 'node:readline';
+
+export interface RouterIface {
+  /** The interface's name in the fault rules. */
+  name: string;
+  /** Its address, with prefix length (the router is each link's gateway). */
+  addr: string;
+  /** Rename the interface that holds this address now (Docker names them eth0, eth1… in attach order and addresses them itself). */
+  from?: string;
+}
+
+export interface RouterConfig {
+  ifaces: RouterIface[];
+  /** Turn IPv4 forwarding on here (netns); Docker sets it by the container's sysctls. */
+  forward: boolean;
+  /** Remove the default route Docker gave the container: the router forwards between lab links only. */
+  dropDefaultRoute: boolean;
+  /** The nftables ruleset: trace chains, faults, NAT and the probe chain. */
+  ruleset: string;
+  /** Where settle probes go (UDP port 9 of a lab address; the probe chain traces them). */
+  probe: string;
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RouterEvents {
+  /** One line of `nft monitor trace`, stamped when it arrived. */
+  trace(t: number, line: string): void;
+  /** A settle probe of this IP length was traced: every packet before it has been reported. */
+  settled(ipLength: number): void;
+}
+
+const hrtimeMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export class RouterAgent {
+  private monitor: ReturnType<typeof spawn> | undefined;
+  private ready = false;
+  private closed = false;
+  private onReady: (() => void) | undefined;
+  private dieWith!: (why: string) => void;
+  /** Resolves with the reason when the router can no longer report (its trace monitor ended). */
+  readonly died = new Promise<string>((r) => (this.dieWith = r));
+
+  constructor(
+    private readonly cfg: RouterConfig,
+    /** A command prefix that enters the router's network namespace; empty when this process runs inside it. */
+    private readonly prefix: string[],
+    private readonly events: RouterEvents,
+    private readonly clock: () => number = hrtimeMs,
+  ) {}
+
+  /** Runs a command in the router. */
+  run(argv: string[], input?: string): Promise<CommandResult> {
+    const [cmd, ...args] = [...this.prefix, ...argv];
+    return new Promise((resolve) => {
+      const child = spawn(cmd!, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (b: Buffer) => (stdout += b));
+      child.stderr!.on('data', (b: Buffer) => (stderr += b));
+      child.on('error', (e) => (stderr += e.message));
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+      if (input !== undefined) {
+        // The command may be done (and gone) before it reads its input.
+        child.stdin!.on('error', () => {});
+        child.stdin!.end(input);
+      }
+    });
+  }
+
+  private async mustRun(argv: string[], input?: string): Promise<string> {
+    const r = await this.run(argv, input);
+    if (r.code !== 0) throw new Error(`${argv.join(' ')}: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
+  }
+
+  nft(args: string[], input?: string): Promise<CommandResult> {
+    return this.run(['nft', ...args], input);
+  }
+
+  /**
+   * Configures the router and resolves once its trace is known to listen
+   * (a probe was traced), with what loading the ruleset echoed (rules with
+   * their handles: the lab names faults in the trace by them).
+   */
+  async start(): Promise<{ loaded: string; readyAt: number }> {
+    // Subscribe first, so the monitor listens by the time the rules are in.
+    this.startMonitor();
+    // Then one shell in the router: forwarding, the links, the ruleset (a process start costs more than all three).
+    const script = [
+      'set -e',
+      this.cfg.forward ? 'echo 1 > /proc/sys/net/ipv4/ip_forward' : '',
+      `ip -batch - <<'LINKS'\n${await this.linkCommands()}LINKS`,
+      this.cfg.dropDefaultRoute ? 'ip route del default 2>/dev/null || true' : '',
+      'exec nft -e -a -f -',
+    ].filter(Boolean);
+    const loaded = await this.mustRun(['sh', '-c', script.join('\n')], this.cfg.ruleset);
+    // Subscribing takes a moment and a packet sent before it would be missed:
+    // probe until one is seen. (The probe chain stays: it traces only these.)
+    const seen = new Promise<void>((r) => (this.onReady = r));
+    for (let i = 0; i < 400 && !this.ready; i++) {
+      if (this.closed) throw new Error('the lab was closed');
+      await this.sendProbe(1);
+      await Promise.race([seen, new Promise((r) => setTimeout(r, 10))]);
+    }
+    if (!this.ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
+    return { loaded, readyAt: this.clock() };
+  }
+
+  /** `ip -batch` lines that address the router's interfaces (and name them, under Docker). */
+  private async linkCommands(): Promise<string> {
+    const lines = ['link set lo up'];
+    const renames = this.cfg.ifaces.filter((i) => i.from);
+    const found = renames.length > 0 ? (JSON.parse(await this.mustRun(['ip', '-j', '-4', 'addr', 'show'])) as Array<{ ifname: string; addr_info?: Array<{ local: string }> }>) : [];
+    for (const i of this.cfg.ifaces) {
+      if (i.from) {
+        const link = found.find((l) => (l.addr_info ?? []).some((a) => a.local === i.from));
+        if (!link) throw new Error(`no interface has ${i.from}`);
+        lines.push(`link set ${link.ifname} down`, `link set ${link.ifname} name ${i.name}`, `addr flush dev ${i.name}`);
+      }
+      lines.push(`addr add ${i.addr} dev ${i.name}`, `link set ${i.name} up`);
+    }
+    return lines.join('\n') + '\n';
+  }
+
+  private startMonitor(): void {
+    const [cmd, ...args] = [...this.prefix, 'stdbuf', '-oL', 'nft', '-a', 'monitor', 'trace'];
+    const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.monitor = child;
+    let err = '';
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      // An overflow of the trace's netlink socket: the parser counts it (absence on the wire then proves nothing).
+      if (/lost some netlink events/i.test(line)) this.events.trace(this.clock(), line);
+      else if (err.length < 2000) err += line + '\n';
+    });
+    child.on('error', (e) => this.dieWith(`nft monitor: ${e.message}`));
+    child.on('exit', (code) => this.dieWith(`nft monitor exited (${code})${err.trim() ? `: ${err.trim()}` : ''}`));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const t = this.clock();
+      if (/udp dport 9\b/.test(line)) {
+        // A probe: the first says the monitor listens, later ones settle the wire.
+        if (!this.ready) {
+          this.ready = true;
+          this.onReady?.();
+        } else {
+          const len = /ip length (\d+)/.exec(line)?.[1];
+          if (len) this.events.settled(Number(len));
+        }
+        return;
+      }
+      this.events.trace(t, line);
+    });
+  }
+
+  /** Sends one settle probe with a `size`-byte payload from the router itself. */
+  async sendProbe(size: number): Promise<void> {
+    if (this.prefix.length === 0) {
+      const s = createSocket('udp4');
+      s.on('error', () => {});
+      await new Promise<void>((r) => s.send(Buffer.alloc(size, 32), 9, this.cfg.probe, () => (s.close(), r())));
+      return;
+    }
+    await this.run(['bash', '-c', `printf '%${size}s' > /dev/udp/${this.cfg.probe}/9`]);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.monitor?.kill('SIGKILL');
+  }
+}
+
+/**
+ * The router container's main program (Docker). Line protocol:
+ *
+ *   stdout  R <json>            the answer to one command; id 0 is the ruleset's load echo
+ *           READY <ms>          the trace monitor is known to listen
+ *           T <ms> <line>       every trace line, stamped on arrival here
+ *           S <ip length>       a settle probe of that size was traced
+ *           E <message>         the router failed (the process then exits 1)
+ *   stdin   {"settle":N}        send a probe with an N-byte payload
+ *           {"id":1,"args":[…],"input":"…"}   run `nft ARGS` and answer R
+ */
+export function serveStdio(cfg: RouterConfig): void {
+  const say = (line: string): void => void process.stdout.write(line + '\n');
+  const fail = (why: string): never => {
+    say(`E ${why.replace(/\n/g, ' | ')}`);
+    process.exit(1);
+  };
+  const agent = new RouterAgent(cfg, [], {
+    trace: (t, line) => say(`T ${t} ${line}`),
+    settled: (n) => say(`S ${n}`),
+  });
+  void agent.died.then(fail);
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    let c: { settle?: number; id?: number; args?: string[]; input?: string };
+    try {
+      c = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (typeof c.settle === 'number') void agent.sendProbe(c.settle);
+    else if (typeof c.id === 'number' && Array.isArray(c.args)) {
+      const id = c.id;
+      void agent.nft(c.args, c.input).then((r) => say(`R ${JSON.stringify({ id, ...r })}`));
+    }
+  });
+  // The grader hangs up when it removes the lab; nothing to wait for then.
+  process.stdin.on('end', () => process.exit(0));
+  agent.start().then(
+    ({ loaded, readyAt }) => {
+      say(`R ${JSON.stringify({ id: 0, code: 0, stdout: loaded, stderr: '' })}`);
+      say(`READY ${readyAt}`);
+    },
+    (err: Error) => fail(err.message),
+  );
+}

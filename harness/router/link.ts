@@ -1,0 +1,147 @@
+/**
+ * The grader's side of the router (harness/router/agent.ts), the same under
+ * both drivers: faults added and removed, counters, the wire trace and its
+ * settle barrier. A driver hands it a `RouterPort` — the agent itself (netns)
+ * or a proxy speaking its line protocol (docker, `StdioRouterPort`).
+ */
+import { faultRule, natRule, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
+import type { Counter } from '../lab.ts';
+import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
+import type { CommandResult } from './agent.ts';
+
+export const routerTable = 'lab';
+
+/** Traces a packet the router sends itself: proof that the trace monitor listens, and the settle probes. */
+export const probeChain = `add chain inet ${routerTable} probe { type filter hook output priority 0; }\nadd rule inet ${routerTable} probe udp dport 9 meta nftrace set 1\n`;
+
+export interface RouterPort {
+  nft(args: string[], input?: string): Promise<CommandResult>;
+  sendProbe(size: number): unknown;
+}
+
+export class RouterLink {
+  /** Rule texts by nftables handle: `nft monitor trace` names rules loaded after it started only by handle. */
+  private readonly rules = new Map<number, string>();
+  private lineTime = 0;
+  private readonly trace = new TraceParser(
+    () => this.lineTime,
+    (h) => this.rules.get(h),
+  );
+  private readonly settler: WireSettler;
+
+  constructor(
+    private readonly port: RouterPort,
+    private readonly peers: readonly string[],
+  ) {
+    this.settler = new WireSettler((size) => this.port.sendProbe(size));
+  }
+
+  /** Feed every trace line the router reports, with its stamp on the grader's clock. */
+  traceLine(t: number, line: string): void {
+    this.lineTime = t;
+    this.trace.line(line);
+  }
+
+  settled(ipLength: number): void {
+    this.settler.seen(ipLength);
+  }
+
+  /** What `nft --echo --handle` printed while loading rules. */
+  learnHandles(echo: string): void {
+    for (const [handle, text] of rulesFromEcho(echo)) this.rules.set(handle, text);
+  }
+
+  private async nft(args: string[], input?: string): Promise<string> {
+    const r = await this.port.nft(args, input);
+    if (r.code !== 0) throw new Error(`nft ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout;
+  }
+
+  async addFault(fault: Fault): Promise<void> {
+    const rule = faultRule(fault, this.peers);
+    const chain = rule ? 'faults' : 'nat';
+    const text = (rule ?? natRule(fault))!;
+    this.learnHandles(await this.nft(['-e', '-a', '-f', '-'], `add rule inet ${routerTable} ${chain} ${text}\n`));
+  }
+
+  async removeFault(id: string): Promise<void> {
+    const h = ruleHandles(await this.nft(['-a', '-j', 'list', 'table', 'inet', routerTable]))[id];
+    if (!h) throw new Error(`no fault ${id} in this lab`);
+    await this.nft(['delete', 'rule', 'inet', routerTable, h.chain, 'handle', String(h.handle)]);
+  }
+
+  async counters(): Promise<Record<string, Counter>> {
+    return parseCounters(await this.nft(['-j', 'list', 'table', 'inet', routerTable]));
+  }
+
+  async flows(): Promise<FlowCount[]> {
+    return parseFlows(await this.nft(['-j', 'list', 'table', 'inet', routerTable]));
+  }
+
+  wire(): WireEvent[] {
+    return this.trace.events;
+  }
+
+  wireLost(): number {
+    return this.trace.lost;
+  }
+
+  settle(): Promise<void> {
+    return this.settler.settle();
+  }
+}
+
+/**
+ * The grader's end of the router container's line protocol (`serveStdio` in
+ * harness/router/agent.ts). Feed it the container's stdout lines.
+ */
+export class StdioRouterPort implements RouterPort {
+  private readonly replies = new Map<number, (r: CommandResult) => void>();
+  private nextId = 1;
+  private readyWith!: (t: number) => void;
+  /** The router's READY stamp (on its clock). */
+  readonly ready = new Promise<number>((r) => (this.readyWith = r));
+  /** What loading the ruleset echoed (reply 0). */
+  readonly loaded = new Promise<string>((r) => this.replies.set(0, (c) => r(c.stdout)));
+  /** The router's own message when it failed. */
+  fatal = '';
+  link: RouterLink | undefined;
+
+  constructor(
+    private readonly write: (line: string) => void,
+    /** Gone: the reason. */
+    private readonly died: Promise<string>,
+    private readonly clockOffset: () => number,
+  ) {}
+
+  line(line: string): void {
+    const sp = line.indexOf(' ');
+    const kind = line.slice(0, sp);
+    if (kind === 'T') {
+      const sp2 = line.indexOf(' ', sp + 1);
+      this.link?.traceLine(Number(line.slice(sp + 1, sp2)) + this.clockOffset(), line.slice(sp2 + 1));
+    } else if (kind === 'R') {
+      const r = JSON.parse(line.slice(sp + 1)) as CommandResult & { id: number };
+      this.replies.get(r.id)?.(r);
+      this.replies.delete(r.id);
+    } else if (kind === 'S') this.link?.settled(Number(line.slice(sp + 1)));
+    else if (kind === 'READY') this.readyWith(Number(line.slice(sp + 1)));
+    else if (kind === 'E') this.fatal = line.slice(sp + 1);
+  }
+
+  async nft(args: string[], input?: string): Promise<CommandResult> {
+    const id = this.nextId++;
+    const reply = new Promise<CommandResult>((r) => this.replies.set(id, r));
+    this.write(JSON.stringify({ id, args, input: input || undefined }));
+    return Promise.race([
+      reply,
+      this.died.then((why) => {
+        throw new Error(`the router is gone: ${why}`);
+      }),
+    ]);
+  }
+
+  sendProbe(size: number): void {
+    this.write(JSON.stringify({ settle: size }));
+  }
+}
