@@ -33,7 +33,19 @@ export type Fault =
     }
   | { id: string; kind: 'loss'; match: Match; percent: number }
   /** Source NAT of learner traffic to the router's peer-side address. */
-  | { id: string; kind: 'masquerade' };
+  | {
+      id: string;
+      kind: 'masquerade';
+      /**
+       * Lifetime of an idle TCP mapping, in seconds (the conntrack timeout of an
+       * established flow): a flow silent for longer loses its mapping, as behind
+       * a home router or a cloud NAT gateway. Without it mappings live until the
+       * flow ends or `Lab.expireMappings` removes them.
+       */
+      idleTimeoutS?: number;
+      /** What meets the next packets of a flow whose mapping is gone: silence (default, as most NATs) or a reset. */
+      expired?: 'drop' | 'reset';
+    };
 
 export type FaultKind = Fault['kind'];
 
@@ -49,7 +61,11 @@ export class FaultError extends Error {
 
 export function validateFault(fault: Fault): void {
   if (!idPattern.test(fault.id)) throw new FaultError(`fault id ${JSON.stringify(fault.id)} must match ${idPattern}`);
-  if (fault.kind === 'masquerade') return;
+  if (fault.kind === 'masquerade') {
+    const s = fault.idleTimeoutS;
+    if (s !== undefined && !(Number.isInteger(s) && s >= 1 && s <= 86_400)) throw new FaultError(`fault ${fault.id}: idleTimeoutS must be a whole number of seconds, 1..86400`);
+    return;
+  }
   const m = fault.match;
   for (const [name, port] of [['port', m.port], ['sourcePort', m.sourcePort]] as const) {
     if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
@@ -130,6 +146,62 @@ export function natRule(fault: Fault): string | null {
   return `iifname "${routerIfLearner}" counter masquerade comment "fault:${fault.id}"`;
 }
 
+/** The verdicts for packets of a flow whose mapping is gone (a reset answers TCP only). */
+function expiredVerdicts(fault: Extract<Fault, { kind: 'masquerade' }>, match: string): string[] {
+  const tag = `comment "fault:${fault.id}/expired"`;
+  const drop = `${match} counter drop ${tag}`;
+  return fault.expired === 'reset' ? [`meta l4proto tcp ${match} counter reject with tcp reset ${tag}`, drop] : [drop];
+}
+
+/**
+ * The nft commands that put a fault in force on a running router (and, after
+ * the table's skeleton, in a new one): its rule; for a NAT with a mapping
+ * lifetime, a set of the live mappings whose elements time out in the kernel
+ * when a flow is quiet for that long (every packet, either way, refreshes its
+ * own), and the rules that stop the packets of a flow no longer in it.
+ */
+export function faultCommands(fault: Fault, table = 'lab', peers: readonly string[] = []): string {
+  const rule = faultRule(fault, peers);
+  if (rule !== null) return `add rule inet ${table} faults ${rule}\n`;
+  if (fault.kind !== 'masquerade') return '';
+  const lines = [`add rule inet ${table} nat ${natRule(fault)!}`];
+  if (fault.idleTimeoutS !== undefined) {
+    const set = `@${natLive(fault.id)}`;
+    const out = 'ip saddr . tcp sport . ip daddr . tcp dport';
+    const back = 'ip daddr . tcp dport . ip saddr . tcp sport';
+    const from = `iifname "${routerIfLearner}" meta l4proto tcp`;
+    const to = `oifname "${routerIfLearner}" meta l4proto tcp ct status snat`;
+    lines.push(
+      `add set inet ${table} ${natLive(fault.id)} { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags dynamic, timeout; timeout ${fault.idleTimeoutS}s; size 65536; }`,
+      // A connection opening makes its mapping; a packet of a flow whose mapping timed out is stopped…
+      ...expiredVerdicts(fault, `${from} ct state established ${out} != ${set}`).map((r) => `add rule inet ${table} faults ${r}`),
+      `add rule inet ${table} faults ${to} ${back} != ${set} counter drop comment "fault:${fault.id}/expired"`,
+      // …and every other packet, either way, keeps its mapping alive.
+      `add rule inet ${table} faults ${from} update ${set} { ${out} } comment "fault:${fault.id}/lifetime"`,
+      `add rule inet ${table} faults ${to} update ${set} { ${back} } comment "fault:${fault.id}/lifetime"`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The set of a NAT fault's live mappings (fault ids are [a-z0-9-]: the name stays unique). */
+export const natLive = (id: string): string => `natlive_${id.replace(/-/g, '_')}`;
+
+/**
+ * Removes every mapping a masquerade fault made so far, now: packets of those
+ * flows meet the fault's `expired` verdict from here on, new flows are mapped
+ * afresh. `epoch` counts the removals of this lab (1, 2, …): flows are marked
+ * with the epoch they began in (chain natmark) and flows of an older one stopped.
+ */
+export function expireCommands(fault: Extract<Fault, { kind: 'masquerade' }>, epoch: number, table = 'lab'): string {
+  return (
+    [
+      `add rule inet ${table} natmark ct state new ct mark set ${epoch}`,
+      ...expiredVerdicts(fault, `ct status snat ct mark < ${epoch}`).map((r) => `add rule inet ${table} faults ${r}`),
+    ].join('\n') + '\n'
+  );
+}
+
 /** Control packets and ICMP are traced, so SYN, FIN and RST times are evidence. */
 export const traceRule = 'meta l4proto tcp tcp flags & (syn | fin | rst) != 0 meta nftrace set 1';
 export const traceIcmpRule = 'meta l4proto icmp meta nftrace set 1';
@@ -178,8 +250,6 @@ export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly st
     if (ids.has(f.id)) throw new FaultError(`fault id ${f.id} is used twice`);
     ids.add(f.id);
   }
-  const filter = faults.map((f) => faultRule(f, peers)).filter((r): r is string => r !== null);
-  const nat = faults.map(natRule).filter((r): r is string => r !== null);
   return [
     `table inet ${table} {`,
     ...flowSets,
@@ -192,15 +262,13 @@ export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly st
     `    ${traceIcmpRule}`,
     ...watch.flatMap((w) => watchRules(w, peers)).map((r) => `    ${r}`),
     `  }`,
-    `  chain faults { type filter hook forward priority 0; policy accept;`,
-    ...filter.map((r) => `    ${r}`),
-    `  }`,
-    `  chain nat { type nat hook postrouting priority 100; policy accept;`,
-    ...nat.map((r) => `    ${r}`),
-    `  }`,
+    `  chain faults { type filter hook forward priority 0; policy accept; }`,
+    `  chain nat { type nat hook postrouting priority 100; policy accept; }`,
+    // Mappings removed at a point of the timeline: flows are marked with the epoch they began in.
+    `  chain natmark { type filter hook prerouting priority 0; policy accept; }`,
     `}`,
     '',
-  ].join('\n');
+  ].join('\n') + faults.map((f) => faultCommands(f, table, peers)).join('');
 }
 
 export interface FlowCount {
@@ -232,7 +300,11 @@ export function parseFlows(json: string): FlowCount[] {
   return out;
 }
 
-/** Reads `nft -j list table` output into counters by fault id. */
+/**
+ * Reads `nft -j list table` output into counters by fault id. A fault of
+ * several rules counts each part under `id/part` (a NAT's `nat/expired`: the
+ * packets of flows that outlived their mapping).
+ */
 export function parseCounters(json: string): Record<string, { packets: number; bytes: number }> {
   const out: Record<string, { packets: number; bytes: number }> = {};
   const doc = JSON.parse(json) as { nftables?: Array<Record<string, unknown>> };
@@ -242,19 +314,21 @@ export function parseCounters(json: string): Record<string, { packets: number; b
     const id = rule.comment.slice('fault:'.length);
     for (const e of rule.expr ?? []) {
       const c = e['counter'] as { packets: number; bytes: number } | undefined;
-      if (c) out[id] = { packets: c.packets, bytes: c.bytes };
+      if (c) out[id] = { packets: (out[id]?.packets ?? 0) + c.packets, bytes: (out[id]?.bytes ?? 0) + c.bytes };
     }
   }
   return out;
 }
 
-/** Finds the handle of a fault's rule in `nft -a -j list table` output. */
-export function ruleHandles(json: string): Record<string, { chain: string; handle: number }> {
-  const out: Record<string, { chain: string; handle: number }> = {};
+/** Every rule of each fault (its parts too), by fault id, from `nft -a -j list table` output. */
+export function ruleHandles(json: string): Record<string, Array<{ chain: string; handle: number }>> {
+  const out: Record<string, Array<{ chain: string; handle: number }>> = {};
   const doc = JSON.parse(json) as { nftables?: Array<Record<string, unknown>> };
   for (const item of doc.nftables ?? []) {
     const rule = item['rule'] as { comment?: string; chain: string; handle: number } | undefined;
-    if (rule?.comment?.startsWith('fault:')) out[rule.comment.slice('fault:'.length)] = { chain: rule.chain, handle: rule.handle };
+    if (!rule?.comment?.startsWith('fault:')) continue;
+    const id = rule.comment.slice('fault:'.length).split('/')[0]!;
+    (out[id] ??= []).push({ chain: rule.chain, handle: rule.handle });
   }
   return out;
 }

@@ -76,6 +76,12 @@ export interface Lab {
   startLearner(program: ProgramSpec, limits?: Partial<Limits>): Promise<LabProcess>;
   addFault(fault: Fault): Promise<void>;
   removeFault(id: string): Promise<void>;
+  /**
+   * Removes, now, every mapping the masquerade fault `id` made: the next
+   * packets of those flows are dropped or reset (the fault's `expired`), as a
+   * NAT that lost its state answers; new flows are mapped afresh.
+   */
+  expireMappings(id: string): Promise<void>;
   /** Packet counters of every fault, by fault id. */
   counters(): Promise<Record<string, Counter>>;
   /**

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { faultRule, rulesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
+import { expireCommands, faultCommands, faultRule, rulesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
 
 t.test('match expressions', async (t) => {
   const cases: Array<[Parameters<typeof matchExpr>[0], string]> = [
@@ -67,8 +67,23 @@ t.test('ruleset: trace chain before the faults chain, nat chain for masquerade',
     { id: 'nat', kind: 'masquerade' },
   ]);
   t.match(rs, /chain trace \{ type filter hook forward priority -10;/);
-  t.match(rs, /chain faults \{ type filter hook forward priority 0;[^}]*fault:drop-syn/);
-  t.match(rs, /chain nat \{ type nat hook postrouting priority 100;[^}]*fault:nat/);
+  t.match(rs, /chain faults \{ type filter hook forward priority 0;/);
+  t.match(rs, /\nadd rule inet lab faults [^\n]*fault:drop-syn/);
+  t.match(rs, /\nadd rule inet lab nat [^\n]*masquerade comment "fault:nat"/);
+});
+
+t.test('NAT mappings: a lifetime, and what meets a flow that outlived its mapping', async (t) => {
+  const idle = faultCommands({ id: 'nat-a', kind: 'masquerade', idleTimeoutS: 3 });
+  t.match(idle, /add set inet lab natlive_nat_a \{ type ipv4_addr \. inet_service \. ipv4_addr \. inet_service; flags dynamic, timeout; timeout 3s;/, 'live mappings time out in the kernel');
+  t.match(idle, /iifname "eth-l" meta l4proto tcp ct state established ip saddr \. tcp sport \. ip daddr \. tcp dport != @natlive_nat_a counter drop comment "fault:nat-a\/expired"/, 'silence on the way out');
+  t.match(idle, /oifname "eth-l" meta l4proto tcp ct status snat ip daddr \. tcp dport \. ip saddr \. tcp sport != @natlive_nat_a counter drop/, 'and on the way back');
+  t.ok(idle.indexOf('/expired') < idle.indexOf('update @natlive_nat_a'), 'a packet is judged before it refreshes its mapping');
+  t.match(faultCommands({ id: 'nat', kind: 'masquerade', idleTimeoutS: 3, expired: 'reset' }), /reject with tcp reset comment "fault:nat\/expired"/);
+  t.notMatch(faultCommands({ id: 'nat', kind: 'masquerade' }), /natlive/, 'no lifetime unless asked');
+  const expire = expireCommands({ id: 'nat', kind: 'masquerade', expired: 'reset' }, 2);
+  t.match(expire, /add rule inet lab natmark ct state new ct mark set 2\n/);
+  t.match(expire, /meta l4proto tcp ct status snat ct mark < 2 counter reject with tcp reset comment "fault:nat\/expired"\n.*ct status snat ct mark < 2 counter drop/);
+  t.throws(() => faultCommands({ id: 'nat', kind: 'masquerade', idleTimeoutS: 0.5 }), { message: /idleTimeoutS must be a whole number/ });
 });
 
 t.test('counters and handles are read by fault id', async (t) => {
@@ -80,7 +95,16 @@ t.test('counters and handles are read by fault id', async (t) => {
     ],
   });
   t.same(parseCounters(json), { 'drop-syn': { packets: 3, bytes: 180 } });
-  t.same(ruleHandles(json), { 'drop-syn': { chain: 'faults', handle: 7 } });
+  t.same(ruleHandles(json), { 'drop-syn': [{ chain: 'faults', handle: 7 }] });
+  const parts = JSON.stringify({
+    nftables: [
+      { rule: { chain: 'nat', handle: 3, comment: 'fault:nat', expr: [{ counter: { packets: 5, bytes: 300 } }] } },
+      { rule: { chain: 'faults', handle: 8, comment: 'fault:nat/expired', expr: [{ counter: { packets: 1, bytes: 52 } }] } },
+      { rule: { chain: 'guard', handle: 9, comment: 'fault:nat/expired', expr: [{ counter: { packets: 2, bytes: 104 } }] } },
+    ],
+  });
+  t.same(parseCounters(parts), { nat: { packets: 5, bytes: 300 }, 'nat/expired': { packets: 3, bytes: 156 } }, 'parts counted apart, summed over their rules');
+  t.same(ruleHandles(parts).nat?.map((h) => h.handle), [3, 8, 9], 'removing a fault removes every rule of it');
 });
 
 t.test('rule texts by handle, from nft --echo --handle', async (t) => {

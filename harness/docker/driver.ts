@@ -380,7 +380,7 @@ class DockerLab implements Lab {
       died,
       () => this.driver.clockOffset,
     );
-    const link = new RouterLink(port, this.spec.peers);
+    const link = new RouterLink(port, this.spec.peers, this.spec.faults);
     port.link = link;
     createInterface({ input: out }).on('line', (line) => {
       if (process.env.NETPROG_DOCKER_DEBUG === 'router') debug(`[router] ${line}`);
@@ -420,6 +420,10 @@ class DockerLab implements Lab {
 
   removeFault(id: string): Promise<void> {
     return this.link.removeFault(id);
+  }
+
+  expireMappings(id: string): Promise<void> {
+    return this.link.expireMappings(id);
   }
 
   counters(): Promise<Record<string, Counter>> {

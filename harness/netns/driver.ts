@@ -102,6 +102,7 @@ class NetnsLab implements Lab {
     this.router = new RouterLink(
       { nft: (args, input) => this.agent!.nft(args, input), sendProbe: (size) => this.agent?.sendProbe(size) },
       spec.peers,
+      spec.faults,
     );
   }
 
@@ -292,6 +293,10 @@ class NetnsLab implements Lab {
 
   removeFault(id: string): Promise<void> {
     return this.router.removeFault(id);
+  }
+
+  expireMappings(id: string): Promise<void> {
+    return this.router.expireMappings(id);
   }
 
   counters(): Promise<Record<string, Counter>> {

@@ -4,7 +4,7 @@
  * settle barrier. A driver hands it a `RouterPort` — the agent itself (netns)
  * or a proxy speaking its line protocol (docker, `StdioRouterPort`).
  */
-import { faultRule, natRule, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
+import { expireCommands, faultCommands, natLive, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
 import type { Counter } from '../lab.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import type { CommandResult } from './agent.ts';
@@ -29,11 +29,18 @@ export class RouterLink {
   );
   private readonly settler: WireSettler;
 
+  /** The faults in force, by id. */
+  private readonly faults = new Map<string, Fault>();
+  /** How many times mappings were removed (harness/faults.ts expireCommands). */
+  private epoch = 0;
+
   constructor(
     private readonly port: RouterPort,
     private readonly peers: readonly string[],
+    faults: readonly Fault[] = [],
   ) {
     this.settler = new WireSettler((size) => this.port.sendProbe(size));
+    for (const f of faults) this.faults.set(f.id, f);
   }
 
   /** Feed every trace line the router reports, with its stamp on the grader's clock. */
@@ -58,16 +65,27 @@ export class RouterLink {
   }
 
   async addFault(fault: Fault): Promise<void> {
-    const rule = faultRule(fault, this.peers);
-    const chain = rule ? 'faults' : 'nat';
-    const text = (rule ?? natRule(fault))!;
-    this.learnHandles(await this.nft(['-e', '-a', '-f', '-'], `add rule inet ${routerTable} ${chain} ${text}\n`));
+    if (this.faults.has(fault.id)) throw new Error(`fault ${fault.id} is in force already`);
+    const commands = faultCommands(fault, routerTable, this.peers);
+    this.learnHandles(await this.nft(['-e', '-a', '-f', '-'], commands));
+    this.faults.set(fault.id, fault);
   }
 
   async removeFault(id: string): Promise<void> {
-    const h = ruleHandles(await this.nft(['-a', '-j', 'list', 'table', 'inet', routerTable]))[id];
-    if (!h) throw new Error(`no fault ${id} in this lab`);
-    await this.nft(['delete', 'rule', 'inet', routerTable, h.chain, 'handle', String(h.handle)]);
+    const rules = ruleHandles(await this.nft(['-a', '-j', 'list', 'table', 'inet', routerTable]))[id];
+    if (!rules) throw new Error(`no fault ${id} in this lab`);
+    const script = rules.map((h) => `delete rule inet ${routerTable} ${h.chain} handle ${h.handle}\n`).join('');
+    await this.nft(['-f', '-'], script);
+    const fault = this.faults.get(id);
+    this.faults.delete(id);
+    if (fault?.kind === 'masquerade' && fault.idleTimeoutS !== undefined) await this.nft(['delete', 'set', 'inet', routerTable, natLive(id)]);
+  }
+
+  /** Removes every mapping the masquerade fault `id` made so far (harness/faults.ts expireCommands). */
+  async expireMappings(id: string): Promise<void> {
+    const fault = this.faults.get(id);
+    if (fault?.kind !== 'masquerade') throw new Error(`no masquerade fault ${id} in this lab`);
+    this.learnHandles(await this.nft(['-e', '-a', '-f', '-'], expireCommands(fault, ++this.epoch, routerTable)));
   }
 
   async counters(): Promise<Record<string, Counter>> {
