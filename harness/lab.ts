@@ -31,6 +31,22 @@ export interface LabSpec {
    * keepalive probes, with payload sizes — not only control packets.
    */
   watch?: Watch[];
+  /** Rate limits in force from the start (see Lab.shape). */
+  shapes?: LinkShape[];
+}
+
+/**
+ * A rate limit on the router's sending: toward the learner, or toward one
+ * peer (every peer when none is named). This kernel has no sch_netem: added
+ * latency is not offered; a full queue delays packets by up to `queueMs`.
+ */
+export interface LinkShape {
+  direction: 'to-learner' | 'from-learner';
+  peer?: string;
+  /** Kilobits per second; 0 lifts the limit. */
+  rateKbit: number;
+  /** How long a packet may wait in the queue before it is dropped instead (default 1000 ms). */
+  queueMs?: number;
 }
 
 export interface LabAddresses {
@@ -82,6 +98,8 @@ export interface Lab {
    * NAT that lost its state answers; new flows are mapped afresh.
    */
   expireMappings(id: string): Promise<void>;
+  /** Sets (or, with rateKbit 0, lifts) a rate limit on a link. */
+  shape(s: LinkShape): Promise<void>;
   /** Packet counters of every fault, by fault id. */
   counters(): Promise<Record<string, Counter>>;
   /**

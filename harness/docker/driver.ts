@@ -34,6 +34,7 @@ import {
   type LabAddresses,
   type LabDriver,
   type LabSpec,
+  type LinkShape,
   type Limits,
   type ProgramSpec,
 } from '../lab.ts';
@@ -41,7 +42,7 @@ import { cpuUse, LabProcess, type CpuUse, type ProgramHandle } from '../process.
 import { programDirToken } from '../node-flags.ts';
 import { writeResolvConf } from '../resolver.ts';
 import type { RouterConfig } from '../router/agent.ts';
-import { probeChain, RouterLink, routerTable, StdioRouterPort } from '../router/link.ts';
+import { probeChain, RouterLab, RouterLink, routerTable, StdioRouterPort } from '../router/link.ts';
 import type { WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
@@ -199,7 +200,7 @@ interface HostState {
   container?: Container;
 }
 
-class DockerLab implements Lab {
+class DockerLab extends RouterLab implements Lab {
   readonly addresses: LabAddresses;
   private readonly subnets: { learner: string; peers: string[] };
   private readonly networks: string[];
@@ -216,7 +217,7 @@ class DockerLab implements Lab {
   private readonly networkIds: string[] = [];
   private router: Container | undefined;
   private routerStream: Duplex | undefined;
-  private routerLink: RouterLink | undefined;
+  private link: RouterLink | undefined;
   private closing: Promise<void> | undefined;
   private programCount = 0;
 
@@ -228,6 +229,7 @@ class DockerLab implements Lab {
     subnets: string[],
     private readonly driver: DockerDriver,
   ) {
+    super();
     this.subnets = { learner: subnets[0]!, peers: subnets.slice(1) };
     this.networks = subnets.map((_, i) => `${id}-${i === 0 ? 'l' : `p${i - 1}`}`);
     const peerNet = (i: number) => this.subnets.peers[i]!;
@@ -402,44 +404,16 @@ class DockerLab implements Lab {
     debug(`${this.id}: router ready ${(nowMs() - sent).toFixed(0)} ms after start`);
     this.driver.learnClock(readyAt, sent);
     link.learnHandles(loaded);
-    this.routerLink = link;
+    for (const shape of this.spec.shapes ?? []) await link.shape(shape);
+    this.link = link;
   }
 
-  private get link(): RouterLink {
-    if (!this.routerLink) throw new Error(`lab ${this.id} has no router`);
-    return this.routerLink;
+  protected routerLink(): RouterLink | undefined {
+    return this.link;
   }
 
   async settleWire(): Promise<void> {
-    if (this.routerStream && !this.routerStream.destroyed) await this.link.settle();
-  }
-
-  addFault(fault: Fault): Promise<void> {
-    return this.link.addFault(fault);
-  }
-
-  removeFault(id: string): Promise<void> {
-    return this.link.removeFault(id);
-  }
-
-  expireMappings(id: string): Promise<void> {
-    return this.link.expireMappings(id);
-  }
-
-  counters(): Promise<Record<string, Counter>> {
-    return this.link.counters();
-  }
-
-  flows(): Promise<FlowCount[]> {
-    return this.link.flows();
-  }
-
-  wire(): WireEvent[] {
-    return this.routerLink?.wire() ?? [];
-  }
-
-  wireLost(): number {
-    return this.routerLink?.wireLost() ?? 0;
+    if (this.link && this.routerStream && !this.routerStream.destroyed) await this.link.settle();
   }
 
   async startPeer(host: string, program: ProgramSpec): Promise<LabProcess> {

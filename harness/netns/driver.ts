@@ -19,6 +19,7 @@ import {
   type LabAddresses,
   type LabDriver,
   type LabSpec,
+  type LinkShape,
   type Limits,
   type ProgramSpec,
 } from '../lab.ts';
@@ -40,7 +41,7 @@ import {
   sandboxReport,
 } from '../sandbox.ts';
 import { RouterAgent } from '../router/agent.ts';
-import { probeChain, RouterLink, routerTable } from '../router/link.ts';
+import { probeChain, RouterLab, RouterLink, routerTable } from '../router/link.ts';
 import type { WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
@@ -72,7 +73,7 @@ function pidAlive(pid: number): boolean {
 let labCounter = 0;
 const openLabs = new Set<NetnsLab>();
 
-class NetnsLab implements Lab {
+class NetnsLab extends RouterLab implements Lab {
   readonly addresses: LabAddresses;
   private readonly ns: { learner: string; router: string; peers: Record<string, string> };
   private processes = new Set<LabProcess>();
@@ -82,6 +83,10 @@ class NetnsLab implements Lab {
   /** The router program (harness/router/agent.ts), run in this process, its commands entering the router's namespace. */
   private agent: RouterAgent | undefined;
   private readonly router: RouterLink;
+
+  protected routerLink(): RouterLink {
+    return this.router;
+  }
   private closing: Promise<void> | undefined;
   private learnerCount = 0;
   /** Files of this lab (learners' resolv.conf), removed with it. */
@@ -92,6 +97,7 @@ class NetnsLab implements Lab {
     readonly id: string,
     readonly spec: LabSpec,
   ) {
+    super();
     this.addresses = labAddresses(spec.peers);
     this.ns = {
       learner: `${id}-l`,
@@ -100,7 +106,7 @@ class NetnsLab implements Lab {
     };
     this.uid = leaseUid();
     this.router = new RouterLink(
-      { nft: (args, input) => this.agent!.nft(args, input), sendProbe: (size) => this.agent?.sendProbe(size) },
+      { nft: (args, input) => this.agent!.nft(args, input), tc: (args) => this.agent!.tc(args), sendProbe: (size) => this.agent?.sendProbe(size) },
       spec.peers,
       spec.faults,
     );
@@ -152,6 +158,7 @@ class NetnsLab implements Lab {
       ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
       this.agent.start().then(({ loaded }) => this.router.learnHandles(loaded)),
     ]);
+    for (const shape of this.spec.shapes ?? []) await this.router.shape(shape);
   }
 
   private assertOpen(): void {
@@ -285,34 +292,6 @@ class NetnsLab implements Lab {
 
   private track(proc: LabProcess): void {
     this.processes.add(proc);
-  }
-
-  addFault(fault: Fault): Promise<void> {
-    return this.router.addFault(fault);
-  }
-
-  removeFault(id: string): Promise<void> {
-    return this.router.removeFault(id);
-  }
-
-  expireMappings(id: string): Promise<void> {
-    return this.router.expireMappings(id);
-  }
-
-  counters(): Promise<Record<string, Counter>> {
-    return this.router.counters();
-  }
-
-  flows(): Promise<FlowCount[]> {
-    return this.router.flows();
-  }
-
-  wire(): WireEvent[] {
-    return this.router.wire();
-  }
-
-  wireLost(): number {
-    return this.router.wireLost();
   }
 
   async settleWire(): Promise<void> {

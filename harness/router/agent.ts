@@ -102,6 +102,11 @@ export class RouterAgent {
     return this.run(['nft', ...args], input);
   }
 
+  /** Traffic control (rate limits: harness/router/link.ts shape). */
+  tc(args: string[]): Promise<CommandResult> {
+    return this.run(['tc', ...args]);
+  }
+
   /**
    * Configures the router and resolves once its trace is known to listen
    * (a probe was traced), with what loading the ruleset echoed (rules with
@@ -203,6 +208,7 @@ export class RouterAgent {
  *           E <message>         the router failed (the process then exits 1)
  *   stdin   {"settle":N}        send a probe with an N-byte payload
  *           {"id":1,"args":[…],"input":"…"}   run `nft ARGS` and answer R
+ *           {"id":2,"tool":"tc","args":[…]}   run `tc ARGS` and answer R
  */
 export function serveStdio(cfg: RouterConfig): void {
   const say = (line: string): void => void process.stdout.write(line + '\n');
@@ -216,7 +222,7 @@ export function serveStdio(cfg: RouterConfig): void {
   });
   void agent.died.then(fail);
   createInterface({ input: process.stdin }).on('line', (line) => {
-    let c: { settle?: number; id?: number; args?: string[]; input?: string };
+    let c: { settle?: number; id?: number; tool?: string; args?: string[]; input?: string };
     try {
       c = JSON.parse(line);
     } catch {
@@ -225,7 +231,7 @@ export function serveStdio(cfg: RouterConfig): void {
     if (typeof c.settle === 'number') void agent.sendProbe(c.settle);
     else if (typeof c.id === 'number' && Array.isArray(c.args)) {
       const id = c.id;
-      void agent.nft(c.args, c.input).then((r) => say(`R ${JSON.stringify({ id, ...r })}`));
+      void (c.tool === 'tc' ? agent.tc(c.args) : agent.nft(c.args, c.input)).then((r) => say(`R ${JSON.stringify({ id, ...r })}`));
     }
   });
   // The grader hangs up when it removes the lab; nothing to wait for then.

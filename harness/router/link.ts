@@ -4,8 +4,8 @@
  * settle barrier. A driver hands it a `RouterPort` — the agent itself (netns)
  * or a proxy speaking its line protocol (docker, `StdioRouterPort`).
  */
-import { expireCommands, faultCommands, natLive, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
-import type { Counter } from '../lab.ts';
+import { FaultError, routerIfLearner, routerIfPeer, expireCommands, faultCommands, natLive, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
+import type { Counter, LinkShape } from '../lab.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import type { CommandResult } from './agent.ts';
 
@@ -16,6 +16,7 @@ export const probeChain = `add chain inet ${routerTable} probe { type filter hoo
 
 export interface RouterPort {
   nft(args: string[], input?: string): Promise<CommandResult>;
+  tc(args: string[]): Promise<CommandResult>;
   sendProbe(size: number): unknown;
 }
 
@@ -88,6 +89,23 @@ export class RouterLink {
     this.learnHandles(await this.nft(['-e', '-a', '-f', '-'], expireCommands(fault, ++this.epoch, routerTable)));
   }
 
+  /**
+   * Limits the rate of the router's sending on a link with a token bucket
+   * (tbf: packets beyond the rate wait in a queue, those beyond the queue are
+   * dropped), or lifts the limit (rateKbit 0).
+   */
+  async shape(s: LinkShape): Promise<void> {
+    const ifaces = linkInterfaces(s, this.peers);
+    for (const dev of ifaces) {
+      const args =
+        s.rateKbit === 0
+          ? ['qdisc', 'del', 'dev', dev, 'root']
+          : ['qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${s.rateKbit}kbit`, 'burst', String(shapeBurst(s.rateKbit)), 'latency', `${s.queueMs ?? 1000}ms`];
+      const r = await this.port.tc(args);
+      if (r.code !== 0 && s.rateKbit !== 0) throw new Error(`tc ${args.join(' ')}: ${r.stderr.trim()}`);
+    }
+  }
+
   async counters(): Promise<Record<string, Counter>> {
     return parseCounters(await this.nft(['-j', 'list', 'table', 'inet', routerTable]));
   }
@@ -106,6 +124,53 @@ export class RouterLink {
 
   settle(): Promise<void> {
     return this.settler.settle();
+  }
+}
+
+/**
+ * The router's half of a Lab, the same under every driver: a driver's lab
+ * class extends it and says where its router is.
+ */
+export abstract class RouterLab {
+  /** The lab's router, once it runs. */
+  protected abstract routerLink(): RouterLink | undefined;
+
+  get #router(): RouterLink {
+    const link = this.routerLink();
+    if (!link) throw new Error('the lab has no router (yet)');
+    return link;
+  }
+
+  addFault(fault: Fault): Promise<void> {
+    return this.#router.addFault(fault);
+  }
+
+  removeFault(id: string): Promise<void> {
+    return this.#router.removeFault(id);
+  }
+
+  expireMappings(id: string): Promise<void> {
+    return this.#router.expireMappings(id);
+  }
+
+  shape(s: LinkShape): Promise<void> {
+    return this.#router.shape(s);
+  }
+
+  counters(): Promise<Record<string, Counter>> {
+    return this.#router.counters();
+  }
+
+  flows(): Promise<FlowCount[]> {
+    return this.#router.flows();
+  }
+
+  wire(): WireEvent[] {
+    return this.routerLink()?.wire() ?? [];
+  }
+
+  wireLost(): number {
+    return this.routerLink()?.wireLost() ?? 0;
   }
 }
 
@@ -159,7 +224,34 @@ export class StdioRouterPort implements RouterPort {
     ]);
   }
 
+  async tc(args: string[]): Promise<CommandResult> {
+    const id = this.nextId++;
+    const reply = new Promise<CommandResult>((r) => this.replies.set(id, r));
+    this.write(JSON.stringify({ id, tool: 'tc', args }));
+    return Promise.race([
+      reply,
+      this.died.then((why) => {
+        throw new Error(`the router is gone: ${why}`);
+      }),
+    ]);
+  }
+
   sendProbe(size: number): void {
     this.write(JSON.stringify({ settle: size }));
   }
+}
+
+/** The router interfaces that send the traffic a shape limits. */
+export function linkInterfaces(s: LinkShape, peers: readonly string[]): string[] {
+  if (!Number.isFinite(s.rateKbit) || s.rateKbit < 0) throw new FaultError(`shape: rateKbit ${s.rateKbit} is not a rate`);
+  if (s.direction === 'to-learner') return [routerIfLearner];
+  if (s.peer === undefined) return peers.map((_, i) => routerIfPeer(i));
+  const i = peers.indexOf(s.peer);
+  if (i < 0) throw new FaultError(`shape: the lab has no peer ${JSON.stringify(s.peer)} (peers: ${peers.join(', ') || 'none'})`);
+  return [routerIfPeer(i)];
+}
+
+/** A bucket of about 10 ms at the rate, and never less than two full-size packets. */
+export function shapeBurst(rateKbit: number): number {
+  return Math.max(3200, Math.ceil((rateKbit * 1000) / 8 / 100));
 }
