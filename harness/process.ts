@@ -217,9 +217,13 @@ export class LabProcess {
     if (stdin && !stdin.destroyed) stdin.write(JSON.stringify(command) + '\n');
   }
 
-  /** A signal to the program itself (e.g. SIGTERM for a graceful shutdown). */
-  signal(sig: NodeJS.Signals): void {
-    if (this.running) this.killTree(sig).catch(() => {});
+  /**
+   * A signal to the program itself (e.g. SIGTERM for a graceful shutdown).
+   * Resolves once it is delivered: at once under netns; under Docker when the
+   * daemon's kill call returns, which on a busy machine takes a few hundred ms.
+   */
+  signal(sig: NodeJS.Signals): Promise<void> {
+    return this.running ? this.killTree(sig).catch(() => {}) : Promise.resolve();
   }
 
   /** Stops the program and everything it started. */
