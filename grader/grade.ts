@@ -25,6 +25,8 @@ export interface ScenarioTiming {
   /** Whole time per trial (setup, run, teardown), ms. */
   totalMs: number[];
   inherentWaitMs: number;
+  /** How many times the scenario ran in this grade (more than once when the machine was too busy to judge it). */
+  runs: number;
   error?: string;
   /** How busy the machine was while it ran (its last run, when run again). */
   load?: LoadReading;
@@ -330,7 +332,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     let setupError: LabSetupError | undefined;
     const runScenario = async (scenario: Scenario, again: string | undefined) => {
       const trials = scenario.trials ?? 1;
-      const timing: ScenarioTiming = { id: scenario.id, trials, setupMs: [], totalMs: [], inherentWaitMs: scenario.inherentWaitMs };
+      const timing: ScenarioTiming = { id: scenario.id, trials, setupMs: [], totalMs: [], inherentWaitMs: scenario.inherentWaitMs, runs: (timings.get(scenario.id)?.runs ?? 0) + 1 };
       timings.set(scenario.id, timing);
       delete failures[scenario.id];
       opts.progress?.(again ? { scenario: scenario.title, phase: 'retry', detail: again } : { scenario: scenario.title, phase: 'start' });

@@ -27,6 +27,7 @@ import type { DriverName } from '../grader/drivers.ts';
 import { runDir, type GradeResult } from '../grader/grade.ts';
 import { repoRoot, solutionFile } from '../grader/paths.ts';
 import { testedDrivers } from './lib/conformance.ts';
+import { pooled } from './lib/grade.ts';
 import { uidBase, uidSpan } from '../harness/sandbox.ts';
 import { failures, gradeFile, testDriver } from './lib/grade.ts';
 
@@ -82,8 +83,15 @@ function deniesChecks(t: Test, g: Graded, ids: string[]): void {
   }
 }
 
+/**
+ * The grade ended within its bound: `limitMs` for one try of its scenarios, times the tries a
+ * busy machine made it take (grader/grade.ts runs a scenario again, up to 3 tries, when the
+ * machine was too busy to judge it) — a hostile program never holds a grade past its deadlines.
+ */
 function boundedBy(t: Test, g: Graded, limitMs: number): void {
-  t.ok(g.ms < limitMs, `${g.name}: graded in ${(g.ms / 1000).toFixed(1)} s (limit ${limitMs / 1000} s; the grade's own wallMs ${(g.r.wallMs / 1000).toFixed(1)} s)`);
+  const tries = Math.max(1, ...g.r.timings.map((x) => x.runs));
+  const bound = limitMs * tries;
+  t.ok(g.ms < bound, `${g.name}: graded in ${(g.ms / 1000).toFixed(1)} s (limit ${bound / 1000} s for ${tries} tr${tries > 1 ? 'ies' : 'y'}; the grade's own wallMs ${(g.r.wallMs / 1000).toFixed(1)} s)`);
 }
 
 // ---- what a grade may leave behind ------------------------------------------------------------
@@ -238,12 +246,19 @@ async function batch(t: Test, driver: DriverName, what: string, grades: Array<()
   const leases = watchLeases();
   const t0 = performance.now();
   let results: Graded[];
+  // Under Docker two at a time (each still has another run to look for): five Docker grades at
+  // once on two cores took 190–220 s each on a slow day, a load of the suite's own making.
+  const atOnce = driver === 'docker' ? Math.min(2, grades.length) : grades.length;
   try {
-    results = await Promise.all(grades.map((g) => g()));
+    const settled = await pooled(grades, (g) => g(), atOnce);
+    results = settled.map((r) => {
+      if (!r.ok) throw r.error;
+      return r.value;
+    });
   } finally {
     leases.stop();
   }
-  t.comment(`${driver} · ${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${grades.length} grade(s) at once`);
+  t.comment(`${driver} · ${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s for ${grades.length} grade(s), ${atOnce} at once`);
   for (const g of results) t.comment(`  ${describe(g)}`);
   await nothingLeft(t, driver, leases.uids, what, before);
   return results;

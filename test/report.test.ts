@@ -13,7 +13,7 @@ const result: GradeResult = {
   seed: 424242,
   drawn: { 'drop-syn.connectMs': 1700 },
   wallMs: 1234,
-  timings: [{ id: 's', trials: 1, setupMs: [30], totalMs: [900], inherentWaitMs: 500 }],
+  timings: [{ id: 's', trials: 1, setupMs: [30], totalMs: [900], inherentWaitMs: 500, runs: 1 }],
   checks: [
     { id: 'a', category: 'timeouts', title: 'A', status: 'pass', points: 2, maxPoints: 2, message: 'fine' },
     { id: 'b', category: 'resources', title: 'B', status: 'fail', points: 0, maxPoints: 1, message: '3 more SYNs crossed the router' },
