@@ -1,5 +1,6 @@
 import t from 'tap';
-import { expireCommands, faultCommands, faultRule, rulesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
+import { linkInterfaces, shapeBurst } from '../harness/router/link.ts';
+import { expireCommands, faultCommands, faultRule, parseFlows, watchRules, rulesFromEcho, matchExpr, natRule, parseCounters, routerRuleset, ruleHandles, type Fault } from '../harness/faults.ts';
 
 t.test('match expressions', async (t) => {
   const cases: Array<[Parameters<typeof matchExpr>[0], string]> = [
@@ -119,4 +120,43 @@ t.test('rule texts by handle, from nft --echo --handle', async (t) => {
     [8, 'tcp doff 6 return'],
     [9, 'iifname "eth-l" counter packets 0 bytes 0 masquerade comment "fault:nat"'],
   ]);
+});
+
+t.test('per-flow counters are read from the router sets', async (t) => {
+  const json = JSON.stringify({
+    nftables: [
+      { metainfo: {} },
+      {
+        set: {
+          name: 'tcpflows',
+          elem: [
+            { elem: { val: { concat: ['10.77.0.2', 40000, '10.77.1.2', 7000] }, counter: { packets: 13, bytes: 2184 } } },
+            { elem: { val: { concat: ['10.77.1.2', 7000, '10.77.0.2', 40000] }, counter: { packets: 8, bytes: 1916 } } },
+          ],
+        },
+      },
+      { set: { name: 'udpflows', elem: [{ elem: { val: { concat: ['10.77.0.2', 5353, '10.77.1.2', 53] }, counter: { packets: 1, bytes: 61 } } }] } },
+      { set: { name: 'natlive_nat', elem: [] } },
+    ],
+  });
+  t.same(parseFlows(json), [
+    { proto: 'tcp', src: '10.77.0.2', sport: 40000, dst: '10.77.1.2', dport: 7000, packets: 13, bytes: 2184 },
+    { proto: 'tcp', src: '10.77.1.2', sport: 7000, dst: '10.77.0.2', dport: 40000, packets: 8, bytes: 1916 },
+    { proto: 'udp', src: '10.77.0.2', sport: 5353, dst: '10.77.1.2', dport: 53, packets: 1, bytes: 61 },
+  ]);
+});
+
+t.test('watches trace both directions of a service; rate limits pick the sending interface', async (t) => {
+  t.same(watchRules({ port: 7000, peer: 'server' }, ['server']), [
+    'iifname { "eth-l", "eth-p0" } oifname { "eth-l", "eth-p0" } meta l4proto tcp tcp dport 7000 meta nftrace set 1 jump segment',
+    'iifname { "eth-l", "eth-p0" } oifname { "eth-l", "eth-p0" } meta l4proto tcp tcp sport 7000 meta nftrace set 1 jump segment',
+  ]);
+  t.match(watchRules({ port: 53, proto: 'udp' })[0], /udp dport 53 meta nftrace set 1$/, 'UDP needs no segment rules');
+  t.throws(() => watchRules({ port: 0 }), { message: /not a TCP\/UDP port/ });
+  t.same(linkInterfaces({ direction: 'to-learner', rateKbit: 800 }, ['a', 'b']), ['eth-l']);
+  t.same(linkInterfaces({ direction: 'from-learner', peer: 'b', rateKbit: 800 }, ['a', 'b']), ['eth-p1']);
+  t.same(linkInterfaces({ direction: 'from-learner', rateKbit: 800 }, ['a', 'b']), ['eth-p0', 'eth-p1'], 'every peer when none is named');
+  t.throws(() => linkInterfaces({ direction: 'from-learner', peer: 'c', rateKbit: 1 }, ['a']), { message: /no peer "c"/ });
+  t.equal(shapeBurst(800), 3200, 'never under two full-size packets');
+  t.equal(shapeBurst(100_000), 125_000, 'about 10 ms at a high rate');
 });
