@@ -13,7 +13,7 @@
  *
  * NETPROG_LAB_SLOTS sets the count (default: 3 per core, at least 4).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ownerAlive } from './sandbox.ts';
@@ -41,29 +41,75 @@ function ensureDir(dir: string): void {
   }
 }
 
+/** A slot folder with no owner file this long is one whose taker died between mkdir and writing it. */
+const ownerlessStaleMs = 10_000;
+
+/** The owner's pid; 0 while it is being written; undefined without an owner file. */
+function ownerPid(slot: string): number | undefined {
+  try {
+    return Number(readFileSync(path.join(slot, 'owner'), 'utf8')) || 0;
+  } catch {
+    return undefined;
+  }
+}
+
+function readOwner(slot: string): number | 'none' | 'fresh' {
+  const pid = ownerPid(slot);
+  if (pid) return pid;
+  if (pid === 0) return 'fresh';
+  try {
+    return Date.now() - statSync(slot).mtimeMs > ownerlessStaleMs ? 'none' : 'fresh';
+  } catch {
+    return 'fresh'; // just given back
+  }
+}
+
+function writeOwner(slot: string): void {
+  const tmp = path.join(slot, `owner.${process.pid}`);
+  writeFileSync(tmp, String(process.pid));
+  renameSync(tmp, path.join(slot, 'owner'));
+}
+
 function tryTake(dir: string, i: number): boolean {
   const slot = path.join(dir, `slot-${i}`);
   try {
     mkdirSync(slot);
   } catch {
     // taken: by a live grader, or by one that died
-    let owner = 0;
+    const owner = readOwner(slot);
+    if (owner === 'fresh' || (typeof owner === 'number' && ownerAlive(owner))) return false;
+    // The owner died (kill -9). Several graders may see that at once: the one
+    // that creates the claim for that owner first takes the slot over; the
+    // folder stays (removing it would race with a taker's mkdir).
+    const claim = path.join(slot, `takeover-${owner}`);
     try {
-      owner = Number(readFileSync(path.join(slot, 'owner'), 'utf8'));
+      writeFileSync(claim, String(process.pid), { flag: 'wx' });
     } catch {
-      // being written right now (no owner yet), or just released: not ours this round
       return false;
     }
-    if (!owner || ownerAlive(owner)) return false;
-    rmSync(slot, { recursive: true, force: true });
-    try {
-      mkdirSync(slot);
-    } catch {
+    if (ownerPid(slot) !== (owner === 'none' ? undefined : owner)) {
+      // the slot changed hands in between (given back and taken afresh): not ours
+      rmSync(claim, { force: true });
       return false;
+    }
+    writeOwner(slot);
+    return true;
+  }
+  writeOwner(slot);
+  return true;
+}
+
+/** Gives a slot back. Never throws: a folder that cannot be removed now is taken over once its owner has exited. */
+function release(slot: string): void {
+  try {
+    rmSync(slot, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+  } catch {
+    try {
+      rmSync(path.join(slot, 'owner'), { force: true });
+    } catch {
+      // nothing more to do
     }
   }
-  writeFileSync(path.join(slot, 'owner'), String(process.pid));
-  return true;
 }
 
 export interface SlotOptions {
@@ -92,7 +138,7 @@ export async function acquireSlot(opts: SlotOptions = {}): Promise<() => void> {
         return () => {
           if (released) return;
           released = true;
-          rmSync(slot, { recursive: true, force: true });
+          release(slot);
         };
       }
     }

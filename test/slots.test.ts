@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { acquireSlot } from '../harness/slots.ts';
@@ -98,4 +98,60 @@ t.test('across processes: never more holders at once than slots', async (t) => {
   for (const [, d] of edges) max = Math.max(max, (now += d));
   t.ok(max <= 2, `at most 2 at once (saw ${max})`);
   t.ok(max === 2, 'and both slots were used');
+});
+
+t.test("graders that find a dead owner's slot at the same moment: one of them takes it, none fails", async (t) => {
+  const dir = path.join(base, 'race');
+  mkdirSync(dir, { mode: 0o700 });
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const rounds = 30;
+  for (let k = 0; k < rounds; k++) {
+    mkdirSync(path.join(dir, `r${k}`, 'slot-0'), { recursive: true, mode: 0o700 });
+    writeFileSync(path.join(dir, `r${k}`, 'slot-0', 'owner'), dead.stdout);
+  }
+  // every process tries round k's stale slot at the same instant (T0 + k × 40 ms), once, and keeps what it takes
+  const t0 = Date.now() + 4000;
+  const script = `
+    import { acquireSlot } from ${JSON.stringify(path.join(repoRoot, 'harness/slots.ts'))};
+    for (let k = 0; k < ${rounds}; k++) {
+      const at = ${t0} + k * 40;
+      while (Date.now() < at - 5) await new Promise((r) => setTimeout(r, 1));
+      while (Date.now() < at);
+      const got = await acquireSlot({ dir: ${JSON.stringify(dir)} + '/r' + k, count: 1, signal: AbortSignal.timeout(5) }).then(
+        () => 'won',
+        (err) => (err.name === 'TimeoutError' ? 'lost' : 'error: ' + err.message),
+      );
+      console.log(JSON.stringify([k, got]));
+    }`;
+  const runs = Array.from({ length: 4 }, () =>
+    new Promise<Array<[number, string]>>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`exit ${code}`))));
+    }),
+  );
+  const results = (await Promise.all(runs)).flat();
+  const errors = results.filter(([, r]) => r.startsWith('error'));
+  t.same(errors, [], 'no grader failed on a slot another one was taking over');
+  const winners = Array.from({ length: rounds }, (_, k) => results.filter(([j, r]) => j === k && r === 'won').length);
+  t.same(winners.filter((n) => n !== 1), [], `each stale slot went to exactly one grader (winners per round: ${winners.join(' ')})`);
+});
+
+t.test('a slot folder left without an owner (its taker died before writing it) is taken over after 10 s, not before', async (t) => {
+  const dir = path.join(base, 'ownerless');
+  mkdirSync(dir, { mode: 0o700 });
+  const slot = path.join(dir, 'slot-0');
+  mkdirSync(slot);
+  const stop = new AbortController();
+  const early = acquireSlot({ dir, count: 1, signal: stop.signal });
+  const got = await Promise.race([early, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+  t.equal(got, null, 'a fresh folder without an owner is someone taking it: left alone');
+  stop.abort();
+  await t.rejects(early);
+  const old = new Date(Date.now() - 11_000);
+  utimesSync(slot, old, old);
+  const release = await Promise.race([acquireSlot({ dir, count: 1 }), new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+  t.ok(release, 'an old one is taken over');
+  release?.();
 });
