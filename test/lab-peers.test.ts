@@ -40,8 +40,13 @@ for (const name of await testedDrivers()) {
       t.equal(exit.signal, 'SIGKILL', 'the peer died of SIGKILL');
       const ended = await learner.waitFor('ended', 5000);
       t.ok(ended && ['FIN', 'ECONNRESET'].includes(String(ended.how)), `the learner's connection ended as a killed process's does (${ended?.how})`);
-      const retry = await learner.waitFor('retry', 5000);
-      t.equal(retry?.code, 'ECONNREFUSED', 'while no peer runs, its host still answers: refused, not unreachable');
+      // A killed process's sockets close one by one: its connection can close
+      // a moment before its listener does, and a try in that moment is
+      // accepted, then reset. The host answers refused once the listener is gone.
+      const refused = await learner.waitFor('retry', 5000, (e) => e.code === 'ECONNREFUSED');
+      const tries = learner.eventsOf('retry').map((e) => String(e.code));
+      t.ok(refused, `while no peer runs, its host still answers: refused, not unreachable (tries: ${tries.join(', ') || 'none'})`);
+      t.notOk(tries.some((c) => /UNREACH|timeout/.test(c)), 'no try went unanswered or unreachable');
 
       const restartedAt = nowMs();
       const second = await lab.startPeer('server', { file: server, args });
@@ -50,8 +55,8 @@ for (const name of await testedDrivers()) {
       t.ok(await learner.waitFor('done', 10_000), 'the learner reaches the new peer');
       const again = second.eventsOf('accept')[0];
       t.ok(again, 'the new peer recorded the new connection');
-      t.ok(again!.t >= listening!.t && listening!.t >= restartedAt - 50, "the reconnection is timed by the new peer's own record, after its start");
-      t.ok(again!.remote === lab.addresses.learner || String(again!.remote).endsWith(lab.addresses.learner), 'from the learner');
+      t.ok(again && listening && again.t >= listening.t && listening.t >= restartedAt - 50, "the reconnection is timed by the new peer's own record, after its start");
+      t.ok(again && (again.remote === lab.addresses.learner || String(again.remote).endsWith(lab.addresses.learner)), 'from the learner');
       await lab.settleWire();
       const wire = lab.wire();
       const fin = wire.filter((e) => e.t >= killedAt - 50 && e.src === lab.addresses.peers.server && (e.flags.includes('fin') || e.flags.includes('rst')));
