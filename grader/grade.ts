@@ -27,6 +27,8 @@ export interface ScenarioTiming {
   inherentWaitMs: number;
   /** How many times the scenario ran in this grade (more than once when the machine was too busy to judge it). */
   runs: number;
+  /** Most tries one trial of its last run took because the router's trace overflowed (1: none was run again). */
+  traceTries?: number;
   error?: string;
   /** How busy the machine was while it ran (its last run, when run again). */
   load?: LoadReading;
@@ -226,7 +228,7 @@ async function runTrialTraced(
   driver: LabDriver,
   programs: Programs,
   draws: Draws,
-  onRetry: (what: string) => void,
+  onRetry: (what: string, tries: number) => void,
   setupGate: Gate,
 ): Promise<TrialResult> {
   for (let tries = 1; ; tries++) {
@@ -241,7 +243,7 @@ async function runTrialTraced(
             'If yours does not, the machine was too busy: grade again.',
         );
       }
-      onRetry(err instanceof WireLostError ? `lost events (${err.lost})` : 'fell behind');
+      onRetry(err instanceof WireLostError ? `lost events (${err.lost})` : 'fell behind', tries + 1);
     }
   }
 }
@@ -296,7 +298,14 @@ async function runTrial(
         scenario.deadlineMs,
       );
     });
-    const evidence = await Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
+    let evidence: unknown;
+    try {
+      evidence = await Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
+    } catch (err) {
+      // A trial that overran while its trace overflowed was slowed by a flood: tried again as a lost trace, not a lab failure.
+      if (lab.wireLost() > 0) throw new WireLostError(scenario.id, lab.wireLost());
+      throw err;
+    }
     const lost = lab.wireLost();
     if (lost > 0) throw new WireLostError(scenario.id, lost);
     return { evidence, setupMs, totalMs: nowMs() - start, cpu: lab.learnerCpu() };
@@ -341,8 +350,10 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
       try {
         // Two bounds: this grade's own labs, and the machine's lab slots shared with other graders (harness/slots.ts).
         const onWait = () => opts.progress?.({ scenario: scenario.title, phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
-        const onRetry = (what: string) =>
+        const onRetry = (what: string, tries: number) => {
+          timing.traceTries = Math.max(timing.traceTries ?? 1, tries);
           opts.progress?.({ scenario: scenario.title, phase: 'retry', detail: `the router's trace ${what}; running it again` });
+        };
         const results = await Promise.all(
           Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry, setupGate), { onWait }))),
         );

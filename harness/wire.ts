@@ -197,8 +197,10 @@ export class WireSettler {
     let seen = false;
     const done = new Promise<void>((r) => this.pending.set(ipLength, () => ((seen = true), r())));
     try {
-      // A probe can be lost like any packet: send again until one shows.
-      for (let i = 0; i < 100 && !seen; i++) {
+      // A probe can be lost like any packet: send again until one shows, for
+      // 5 s in all however long a send takes (a flooded router is slow to ask).
+      const until = Date.now() + 5000;
+      while (!seen && Date.now() < until) {
         await this.send(size);
         await Promise.race([done, new Promise((r) => setTimeout(r, 50))]);
       }

@@ -91,6 +91,16 @@ t.test('the settle barrier waits for its own probe, and retries a lost one', asy
   t.equal(sent[2], sent[0]! + 1, 'the next settle has a size of its own');
 });
 
+t.test('a settle gives up after 5 s when no probe shows, however slow each send is', async (t) => {
+  let sends = 0;
+  // each send takes 700 ms (a flooded router): 100 tries would take 75 s
+  const settler = new WireSettler(() => (sends++, new Promise((r) => setTimeout(r, 700))));
+  const start = Date.now();
+  await t.rejects(settler.settle(), { name: 'TraceBehindError' });
+  const took = Date.now() - start;
+  t.ok(took >= 5000 && took < 6500, `gave up after ${took} ms (${sends} sends)`);
+});
+
 t.test("the monitor's overflow notice is counted, never an event", async (t) => {
   const p = new TraceParser(() => 0);
   t.equal(p.lost, 0);
