@@ -13,6 +13,19 @@ import { repoRoot } from '../grader/paths.ts';
 const base = mkdtempSync(path.join(os.tmpdir(), 'slots-'));
 t.teardown(() => rmSync(base, { recursive: true, force: true }));
 
+/** Runs `script` (an ES module) in `n` node processes at once; resolves with every JSON line they print. */
+async function inProcesses<T>(n: number, script: string): Promise<T[]> {
+  const runs = Array.from({ length: n }, () =>
+    new Promise<T[]>((resolve, reject) => {
+      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      c.stdout.on('data', (d) => (out += d));
+      c.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`exit ${code}`))));
+    }),
+  );
+  return (await Promise.all(runs)).flat();
+}
+
 t.test('one process: the slot after the last waits until one is given back', async (t) => {
   const dir = path.join(base, 'one');
   const held = await Promise.all([acquireSlot({ dir, count: 2 }), acquireSlot({ dir, count: 2 })]);
@@ -82,15 +95,7 @@ t.test('across processes: never more holders at once than slots', async (t) => {
       release();
       console.log(JSON.stringify([from, to]));
     }`;
-  const runs = Array.from({ length: 4 }, () =>
-    new Promise<Array<[number, number]>>((resolve, reject) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      c.stdout.on('data', (d) => (out += d));
-      c.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`exit ${code}`))));
-    }),
-  );
-  const spans = (await Promise.all(runs)).flat();
+  const spans = await inProcesses<[number, number]>(4, script);
   t.equal(spans.length, 12, 'every holder got its slot');
   const edges = spans.flatMap(([a, b]) => [[a, 1] as const, [b, -1] as const]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   let now = 0;
@@ -123,15 +128,7 @@ t.test("graders that find a dead owner's slot at the same moment: one of them ta
       );
       console.log(JSON.stringify([k, got]));
     }`;
-  const runs = Array.from({ length: 4 }, () =>
-    new Promise<Array<[number, string]>>((resolve, reject) => {
-      const c = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      c.stdout.on('data', (d) => (out += d));
-      c.on('exit', (code) => (code === 0 ? resolve(out.trim().split('\n').map((l) => JSON.parse(l))) : reject(new Error(`exit ${code}`))));
-    }),
-  );
-  const results = (await Promise.all(runs)).flat();
+  const results = await inProcesses<[number, string]>(4, script);
   const errors = results.filter(([, r]) => r.startsWith('error'));
   t.same(errors, [], 'no grader failed on a slot another one was taking over');
   const winners = Array.from({ length: rounds }, (_, k) => results.filter(([j, r]) => j === k && r === 'won').length);
