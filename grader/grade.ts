@@ -298,17 +298,16 @@ async function runTrial(
         scenario.deadlineMs,
       );
     });
-    let evidence: unknown;
-    try {
-      evidence = await Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
-    } catch (err) {
-      // A trial that overran while its trace overflowed was slowed by a flood: tried again as a lost trace, not a lab failure.
-      if (lab.wireLost() > 0) throw new WireLostError(scenario.id, lab.wireLost());
-      throw err;
-    }
+    const run = Promise.race([scenario.run({ lab, programs, trial, draws: draws.fork(`${scenario.id}#${trial}`) }), deadline]);
+    const outcome = await run.then(
+      (evidence) => ({ evidence }),
+      (err: unknown) => ({ err }),
+    );
+    // A lost trace is tried again, also where the trial failed or overran: a flood slows the whole lab.
     const lost = lab.wireLost();
     if (lost > 0) throw new WireLostError(scenario.id, lost);
-    return { evidence, setupMs, totalMs: nowMs() - start, cpu: lab.learnerCpu() };
+    if ('err' in outcome) throw outcome.err;
+    return { evidence: outcome.evidence, setupMs, totalMs: nowMs() - start, cpu: lab.learnerCpu() };
   } finally {
     clearTimeout(timer);
     await lab.close();
