@@ -89,9 +89,16 @@ function stillRunningAfter(ev: RunEvidence, t: number): boolean {
 }
 
 /** Served, signalled: the checks below need that much. */
-function served(ev: RunEvidence): ev is RunEvidence & { signalAt: number } {
-  return ev.ready !== null && ev.signalAt !== null;
+function served(ev: RunEvidence): ev is RunEvidence & { signalAt: number; signalDoneAt: number } {
+  return ev.ready !== null && ev.signalAt !== null && ev.signalDoneAt !== null;
 }
+
+/**
+ * How long after the signal `t` came, for a "soon after" bound: counted from
+ * when the signal was surely delivered (signalDoneAt), so the time Docker's
+ * daemon takes to deliver it is not the learner's.
+ */
+const afterDelivery = (ev: { signalDoneAt: number }, t: number): number => Math.max(0, t - ev.signalDoneAt);
 
 const checks: Check[] = [
   {
@@ -215,7 +222,7 @@ const checks: Check[] = [
       if (t < ev.signalAt) {
         return fail(`our idle keep-alive connection was closed ${ms(ev.signalAt - t)} before the signal: keep idle connections open until shutdown.`);
       }
-      const after = t - ev.signalAt;
+      const after = afterDelivery(ev, t);
       if (!stillRunningAfter(ev, t)) {
         return fail(
           `our idle keep-alive connection closed ${ms(after)} after SIGTERM, but the server answered nothing after that — it went down with the process, which ${exitPhrase(ev)}. ` +
@@ -378,11 +385,12 @@ function forcedExit(ev: RunEvidence): Verdict {
     );
   }
   if (ev.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
+  // Not before the deadline counted from when the signal was sent; not long after it counted from its delivery.
   const at = ev.exit.t - ev.signalAt;
   if (at < limit - forcedEarlyMs) {
     return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}, with a request still running: give the drain the whole deadline. ${readIt}`);
   }
-  if (at > limit + forcedLateMs) {
+  if (afterDelivery(ev, ev.exit.t) > limit + forcedLateMs) {
     return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}. ${readIt}`);
   }
   if (ev.exit.code !== 1) {

@@ -96,6 +96,14 @@ export interface RunEvidence {
   ready: AgentEvent | null;
   /** Monotonic ms when the signal was sent (null: never, the server did not come up). */
   signalAt: number | null;
+  /**
+   * When the call that sent it returned: the signal reached the program
+   * between signalAt and this. The same moment under netns (a kill(2)); under
+   * Docker the daemon delivers it, and on a busy machine that took several
+   * hundred ms. "Not before" bounds count from signalAt, "soon after" bounds
+   * from here, so the daemon's lag is never held against the learner.
+   */
+  signalDoneAt: number | null;
   /** What the peer client saw, in order. */
   client: AgentEvent[];
   exit: ExitInfo | null;
@@ -177,7 +185,7 @@ function notReady(
   signal: NodeJS.Signals,
   shutdownTimeoutMs: number | null,
 ): Promise<RunEvidence> {
-  return finish(ctx, learner, client, { plan, port: plan.port, signal, shutdownTimeoutMs, ready: null, signalAt: null }, nowMs());
+  return finish(ctx, learner, client, { plan, port: plan.port, signal, shutdownTimeoutMs, ready: null, signalAt: null, signalDoneAt: null }, nowMs());
 }
 
 /** Waits until every connection in `ids` has connected or failed to. */
@@ -214,6 +222,7 @@ async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence
   const signalAt = nowMs();
   // The late connection comes after the signal is in (Docker delivers it through the daemon).
   await learner.signal('SIGTERM');
+  const signalDoneAt = nowMs();
 
   await sleep(d.lateConnectMs);
   client.send({ cmd: 'open', id: 'late' });
@@ -221,7 +230,7 @@ async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence
   const late = client.eventsOf('connected').find((e) => e.id === 'late');
   if (late) client.send({ cmd: 'request', id: 'late', path: '/' });
 
-  const base = { plan: d, port: d.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: d.shutdownTimeoutMs, ready, signalAt };
+  const base = { plan: d, port: d.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: d.shutdownTimeoutMs, ready, signalAt, signalDoneAt };
   return finish(ctx, learner, client, base, signalAt + d.shutdownTimeoutMs + 1000);
 }
 
@@ -235,8 +244,9 @@ async function runInterrupt(ctx: ScenarioContext, s: InterruptPlan): Promise<Run
   client.send({ cmd: 'request', id: 'work', path: `/work?ms=${s.workMs}`, closeAfter: true });
   await sleep(s.leadMs);
   const signalAt = nowMs();
-  learner.signal('SIGINT');
-  const base = { plan: s, port: s.port, signal: 'SIGINT' as const, shutdownTimeoutMs: null, ready, signalAt };
+  await learner.signal('SIGINT');
+  const signalDoneAt = nowMs();
+  const base = { plan: s, port: s.port, signal: 'SIGINT' as const, shutdownTimeoutMs: null, ready, signalAt, signalDoneAt };
   return finish(ctx, learner, client, base, signalAt + s.workMs + 4500);
 }
 
@@ -250,8 +260,9 @@ async function runDeadline(ctx: ScenarioContext, s: DeadlinePlan): Promise<RunEv
   client.send({ cmd: 'request', id: 'work', path: `/work?ms=${s.workMs}` });
   await sleep(s.leadMs);
   const signalAt = nowMs();
-  learner.signal('SIGTERM');
-  const base = { plan: s, port: s.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: s.shutdownTimeoutMs, ready, signalAt };
+  await learner.signal('SIGTERM');
+  const signalDoneAt = nowMs();
+  const base = { plan: s, port: s.port, signal: 'SIGTERM' as const, shutdownTimeoutMs: s.shutdownTimeoutMs, ready, signalAt, signalDoneAt };
   return finish(ctx, learner, client, base, signalAt + (s.shutdownTimeoutMs ?? defaultShutdownTimeoutMs) + 1500);
 }
 
