@@ -13,6 +13,8 @@
  * GRADE_DRIVER=<name> picks one driver. Under CI=true a driver that cannot
  * run is a failure, never a silent skip.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import t from 'tap';
 import { driverNames, makeDriver, type DriverName } from '../../grader/drivers.ts';
 import { findExercise } from '../../grader/exercises.ts';
@@ -69,6 +71,14 @@ export async function conformance(exerciseId: string): Promise<void> {
     for (const m of mutants) for (const id of m.fails) t.ok(ids.includes(id), `${m.name} declares a real check: ${id}`);
     const covered = new Set(mutants.flatMap((m) => m.fails));
     for (const id of ids) t.ok(covered.has(id), `some mutant fails ${id}`);
+  });
+
+  t.test('the learner has a README, a stub and a reference', async (t) => {
+    const readme = path.join(path.dirname(exerciseFile(exercise.id)), 'README.md');
+    t.ok(existsSync(readme), `exercises/${exercise.id}/README.md exists`);
+    if (existsSync(readme)) t.match(readFileSync(readme, 'utf8'), `npx grade ${exercise.id}`, 'the README says how to grade');
+    t.ok(existsSync(exerciseFile(exercise.id)), 'the stub exists');
+    t.ok(existsSync(solutionFile(exercise.id)), 'the reference exists');
   });
 
   const mutantsUnder = (driver: DriverName) => full || driver === mutantDriver || !drivers.includes(mutantDriver);
