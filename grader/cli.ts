@@ -3,22 +3,29 @@
  *
  *   grade [--list]                       every exercise, with the last score
  *   grade <exercise> [--file PATH | --solution] [--json] [--driver netns|docker] [--seed N]
+ *   grade --all [--solution] …           every exercise, in course order
+ *   grade … [--format F]... [--out DIR]  reports for CI and grading platforms (grader/formats/)
  *   grade doctor                         what this machine can run
  *
  * Exit: 0 every check passes, 1 some fail, 2 usage or environment errors or
  * the grader itself failed (with --json, then `{ "error", "exercise" }` on
  * stdout), 130 interrupted. Whatever ends a grade, its labs are closed first.
  */
-import { existsSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { doctorReport, driverNames, pickDriver, type DriverName } from './drivers.ts';
 import { exercises, findExercise } from './exercises.ts';
-import { grade } from './grade.ts';
+import { grade, type GradeResult } from './grade.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import { exerciseFile, solutionFile } from './paths.ts';
-import { colour, humanReport, inert, jsonReport, plain } from './report.ts';
+import { colour, humanAllTable, humanReport, inert, plain } from './report.ts';
+import { formatNames, isFormat, outputFiles, render, type FormatName, type Graded } from './formats/index.ts';
+import { markdownReport } from './formats/markdown.ts';
+import { githubAnnotations, withoutCommands } from './formats/github.ts';
+import type { ExerciseDef } from './types.ts';
 import { loadScores, saveScore } from './scores.ts';
 import { nearest } from './suggest.ts';
 
@@ -27,16 +34,29 @@ class UsageError extends Error {}
 const usage = `Usage:
   grade [--list]                         list the exercises and your last scores
   grade <exercise> [options]             grade exercises/<exercise>/index.ts
+  grade --all [options]                  grade every exercise, in course order
   grade doctor                           show what this machine can run
+  grade pack learner|classroom|gradescope <dir|file.zip> [--exercises a,b]
+                                         hand exercises out (grade pack --help)
 
 Options:
   --file PATH        grade this file instead (.ts .mts .js .mjs; Node built-ins only)
-  --solution         grade the reference solution
-  --json             print one JSON object on stdout
+  --solution         grade the reference solution (with --all: every reference)
+  --json             print one JSON object on stdout (with --all:
+                     {"exercises": [...], "score", "maxScore", "passed"})
+  --format F         also report as F: ${formatNames.join(', ')}.
+                     Repeatable; alone and without --out, F goes to stdout instead of the report
+  --out DIR          write each --format to its file in DIR (tap: results.tap, junit: junit.xml,
+                     classroom: classroom.json, markdown: summary.md, json: grade.json;
+                     gradescope, exercism, prairielearn: results.json, or <format>/results.json
+                     when several of them are asked)
   --driver NAME      lab driver: netns or docker (default: the first this machine supports)
   --seed N           repeat the draws of an earlier run (its report prints the seed)
   --no-color         plain output
   -h, --help         this text
+
+In GitHub Actions (GITHUB_ACTIONS=true) a grade also appends the markdown summary to
+$GITHUB_STEP_SUMMARY and annotates your file with the checks that did not pass.
 
 Exit status:
   0    every check passes
@@ -101,6 +121,9 @@ function parse(argv: string[]) {
         file: { type: 'string' },
         solution: { type: 'boolean' },
         json: { type: 'boolean' },
+        all: { type: 'boolean' },
+        format: { type: 'string', multiple: true },
+        out: { type: 'string' },
         driver: { type: 'string' },
         seed: { type: 'string' },
         'no-color': { type: 'boolean' },
@@ -124,7 +147,57 @@ function list(): string {
   return lines.join('\n');
 }
 
+/** The report formats a run writes, and where: one to stdout at most, the rest to files in --out. */
+interface Outputs {
+  /** What stdout gets: the human report, or one format. */
+  stdout: 'human' | FormatName;
+  /** Formats written to files, with their paths. */
+  files: Array<{ format: FormatName; path: string }>;
+}
+
+function outputs(values: { json?: boolean; format?: string[]; out?: string }): Outputs {
+  const asked: FormatName[] = [];
+  for (const name of (values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean)) {
+    if (!isFormat(name)) {
+      const near = nearest(name, formatNames);
+      throw new UsageError(`unknown format "${name}": use one of ${formatNames.join(', ')}` + (near.length ? ` (did you mean ${near.join(', ')}?)` : ''));
+    }
+    if (!asked.includes(name)) asked.push(name);
+  }
+  if (values.out === undefined) {
+    if (values.json && asked.length > 0) throw new UsageError(`--json prints on stdout: give --out DIR for --format ${asked.join(', ')}`);
+    if (asked.length > 1) throw new UsageError(`only one format can go to stdout: give --out DIR for ${asked.join(', ')}`);
+    return { stdout: values.json ? 'json' : (asked[0] ?? 'human'), files: [] };
+  }
+  if (asked.length === 0) throw new UsageError('--out DIR is where --format writes: name at least one --format');
+  const dir = path.resolve(invokedFrom(), values.out);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${values.out}: not a folder`);
+  const files = outputFiles(asked);
+  return { stdout: values.json ? 'json' : 'human', files: asked.map((format) => ({ format, path: path.join(dir, files.get(format)!) })) };
+}
+
+/** The graded file as reports name it: relative to the workspace (GitHub's, or where the command ran) when inside it. */
+function reportedPath(file: string): string {
+  const base = process.env.GITHUB_WORKSPACE || invokedFrom();
+  const rel = path.relative(base, file);
+  return rel && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
+}
+
+function checkFile(file: string): void {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
+  if (!allowedExt.has(path.extname(file))) throw new UsageError(`${file}: expected a .ts, .mts, .js or .mjs file`);
+}
+
+const clock = (ms: number): string => {
+  const s = Math.floor(ms / 1000);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'pack') return (await import('./pack.ts')).packMain(argv.slice(1));
+  // A repository made by `grade pack` refuses exercises it does not hold, and --solution (it has no solutions/).
+  const refusal = (await import('./pack.ts')).refusal(argv);
+  if (refusal) throw new UsageError(refusal);
   const { values, positionals } = parse(argv);
   run.json = values.json === true;
   const style = values['no-color'] || !process.stdout.isTTY || process.env.NO_COLOR ? plain : colour;
@@ -132,31 +205,40 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (positionals.length > 1) throw new UsageError(`one exercise at a time (got ${positionals.join(', ')})`);
+  if (positionals.length > 1) throw new UsageError(`one exercise at a time (got ${positionals.join(', ')}); --all grades every exercise`);
   const name = positionals[0];
   if (name === 'doctor') {
     console.log(await doctorReport());
     return 0;
   }
-  if (!name || values.list) {
+  if (values.all && name) throw new UsageError(`--all grades every exercise: name none (got ${name})`);
+  if (!values.all && (!name || values.list)) {
+    if (values.format || values.out) throw new UsageError('--format and --out report a grade: name an exercise, or --all');
     if (values.json) {
       const scores = loadScores();
       console.log(JSON.stringify(exercises.map((e) => ({ id: e.id, title: e.title, part: e.part, lastScore: scores[e.id] ?? null }))));
     } else console.log(list());
     return 0;
   }
-  const exercise = findExercise(name);
-  if (!exercise) {
-    const near = nearest(name, exercises.map((e) => e.id));
-    throw new UsageError(
-      `unknown exercise "${name}".` + (near.length ? ` Did you mean: ${near.join(', ')}?` : '') + ' Run `grade --list` to see them all.',
-    );
+  let targets: Array<{ exercise: ExerciseDef; file: string }>;
+  if (values.all) {
+    if (values.file) throw new UsageError('--file and --all do not go together: --all grades exercises/<id>/index.ts (or, with --solution, the references)');
+    targets = exercises.map((exercise) => ({ exercise, file: values.solution ? solutionFile(exercise.id) : exerciseFile(exercise.id) }));
+  } else {
+    const exercise = findExercise(name!);
+    if (!exercise) {
+      const near = nearest(name!, exercises.map((e) => e.id));
+      throw new UsageError(
+        `unknown exercise "${name}".` + (near.length ? ` Did you mean: ${near.join(', ')}?` : '') + ' Run `grade --list` to see them all.',
+      );
+    }
+    run.exercise = exercise.id;
+    if (values.file && values.solution) throw new UsageError('--file and --solution do not go together');
+    const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(invokedFrom(), values.file) : exerciseFile(exercise.id);
+    targets = [{ exercise, file }];
   }
-  run.exercise = exercise.id;
-  if (values.file && values.solution) throw new UsageError('--file and --solution do not go together');
-  const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(invokedFrom(), values.file) : exerciseFile(exercise.id);
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
-  if (!allowedExt.has(path.extname(file))) throw new UsageError(`${file}: expected a .ts, .mts, .js or .mjs file`);
+  // A missing exercise file with --all is an error, never a smaller total: a grade of "every exercise" covers every one.
+  for (const t of targets) checkFile(t.file);
   if (values.driver && !driverNames.includes(values.driver as DriverName)) {
     throw new UsageError(`unknown driver "${values.driver}": use one of ${driverNames.join(', ')}`);
   }
@@ -168,11 +250,20 @@ async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--seed takes a whole number from 1 to ${2 ** 31 - 1} (the one a report printed), not "${values.seed}"`);
     }
   }
+  const out = outputs(values);
+  run.json = out.stdout === 'json'; // `--format json` alone on stdout holds to --json's contract, errors included
+  for (const dir of new Set(out.files.map((f) => path.dirname(f.path)))) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`--out: cannot make ${dir}: ${messageOf(err)}`);
+    }
+  }
 
   const picked = await pickDriver(values.driver as DriverName | undefined);
   if ('problems' in picked) {
     const problems = 'Cannot grade on this machine:\n' + picked.problems.map((p) => `  - ${p}`).join('\n');
-    if (run.json) console.log(JSON.stringify({ error: problems, exercise: exercise.id }));
+    if (run.json) console.log(JSON.stringify({ error: problems, exercise: targets.length === 1 ? targets[0]!.exercise.id : null }));
     console.error(problems);
     return 2;
   }
@@ -205,49 +296,85 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', stop);
   process.on('SIGHUP', stop);
 
-  const showProgress = !values.json && process.stderr.isTTY;
+  // Progress only on a terminal, and never when stdout carries a format a program reads.
+  const showProgress = out.stdout === 'human' && process.stderr.isTTY;
   let crashArmed = crashTest === 'lab' || crashTest === 'oom';
   let waitShown = false;
-  const result = await grade({
-    exercise,
-    file,
-    driver,
-    seed,
-    progress: (e) => {
-      if (crashArmed && e.phase === (crashTest === 'lab' ? 'done' : 'start')) {
-        crashArmed = false;
-        const hog: number[][] = [];
-        if (crashTest === 'oom') setInterval(() => ending || hog.push(new Array<number>(1 << 18).fill(7)), 5);
-        else
-          setImmediate(() => {
-            throw new Error('GRADE_TEST_CRASH=lab: the grader failed on purpose');
-          });
+  const progress = (e: Parameters<NonNullable<Parameters<typeof grade>[0]['progress']>>[0]) => {
+    if (crashArmed && e.phase === (crashTest === 'lab' ? 'done' : 'start')) {
+      crashArmed = false;
+      const hog: number[][] = [];
+      if (crashTest === 'oom') setInterval(() => ending || hog.push(new Array<number>(1 << 18).fill(7)), 5);
+      else
+        setImmediate(() => {
+          throw new Error('GRADE_TEST_CRASH=lab: the grader failed on purpose');
+        });
+    }
+    if (!showProgress) return;
+    if (e.phase === 'start') process.stderr.write(style.dim(inert(`  … ${e.scenario}`) + '\n'));
+    if (e.phase === 'wait' && !waitShown) {
+      waitShown = true;
+      process.stderr.write(style.dim(`  … waiting for a lab: ${e.detail}\n`));
+    }
+    if (e.phase === 'retry') process.stderr.write(style.dim(inert(`  … ${e.scenario}: ${e.detail}`) + '\n'));
+    if (e.phase === 'error') process.stderr.write(style.yellow(inert(`  ! ${e.scenario}: ${e.detail}`) + '\n'));
+  };
+
+  const actions = process.env.GITHUB_ACTIONS === 'true';
+  /** In GitHub Actions, learner text on stdout is fenced off from the runner's command parsing (formats/github.ts). */
+  const printHuman = (text: string) => console.log(actions ? withoutCommands(text, randomBytes(16).toString('hex')) : text);
+  const started = Date.now();
+  const graded: Graded[] = [];
+  for (const [i, { exercise, file }] of targets.entries()) {
+    run.exercise = exercise.id;
+    if (showProgress && values.all) {
+      process.stderr.write(style.bold(`[${i + 1}/${targets.length}] ${exercise.id}`) + style.dim(` — ${exercise.title}  (${clock(Date.now() - started)} elapsed)`) + '\n');
+    }
+    const result: GradeResult = await grade({ exercise, file, driver, seed, progress });
+    if (interrupted) return 130;
+    if (ending) return 2; // failed() is already closing the labs; its exit status stands
+    if (showProgress && values.all) process.stderr.write(style.dim(`  ${result.score}/${result.maxScore} in ${(result.wallMs / 1000).toFixed(1)} s\n`));
+    // The learner's progress: only a grade of its own exercises/<id>/index.ts — not --solution, not any --file.
+    if (!values.solution && !values.file) {
+      try {
+        saveScore(exercise.id, file, { score: result.score, maxScore: result.maxScore, at: new Date().toISOString() });
+      } catch (err) {
+        console.error(`grade: your score could not be saved: ${inert(messageOf(err))}`);
       }
-      if (!showProgress) return;
-      if (e.phase === 'start') process.stderr.write(style.dim(inert(`  … ${e.scenario}`) + '\n'));
-      if (e.phase === 'wait' && !waitShown) {
-        waitShown = true;
-        process.stderr.write(style.dim(`  … waiting for a lab: ${e.detail}\n`));
-      }
-      if (e.phase === 'retry') process.stderr.write(style.dim(inert(`  … ${e.scenario}: ${e.detail}`) + '\n'));
-      if (e.phase === 'error') process.stderr.write(style.yellow(inert(`  ! ${e.scenario}: ${e.detail}`) + '\n'));
-    },
-  });
+    }
+    graded.push({ result, file: reportedPath(file), title: exercise.title });
+    if (out.stdout === 'human') printHuman(humanReport(result, exercise.title, style) + (values.all ? '\n' : ''));
+  }
   clearInterval(heapWatch);
-  if (interrupted) return 130;
-  if (ending) return 2; // failed() is already closing the labs; its exit status stands
-  // The learner's progress: only a grade of its own exercises/<id>/index.ts — not --solution, not any --file.
-  if (!values.solution && !values.file) {
+  const all = values.all === true;
+  // Files first: one that cannot be written is a failure (exit 2) said before any report reaches stdout.
+  for (const f of out.files) writeFileSync(f.path, render(f.format, graded, all));
+  if (out.stdout === 'human') {
+    if (all) printHuman(humanAllTable(graded.map((g) => g.result), style));
+  } else process.stdout.write(render(out.stdout, graded, all));
+  run.reported = true;
+  if (actions) reportToActions(graded, out.stdout === 'human');
+  return graded.every((g) => g.result.passed) ? 0 : 1;
+}
+
+/**
+ * In GitHub Actions: the markdown summary appended to the job summary, and an
+ * `::error` annotation per check that did not pass (on stdout with the human
+ * report; on stderr when stdout carries a format, which must stay only that).
+ * Neither may change the grade's exit status: a summary that cannot be
+ * written is said on stderr.
+ */
+function reportToActions(graded: Graded[], onStdout: boolean): void {
+  const summary = process.env.GITHUB_STEP_SUMMARY;
+  if (summary) {
     try {
-      saveScore(exercise.id, file, { score: result.score, maxScore: result.maxScore, at: new Date().toISOString() });
+      appendFileSync(summary, markdownReport(graded) + '\n');
     } catch (err) {
-      console.error(`grade: your score could not be saved: ${inert(messageOf(err))}`);
+      console.error(`grade: could not append to $GITHUB_STEP_SUMMARY: ${inert(messageOf(err))}`);
     }
   }
-  if (values.json) console.log(JSON.stringify(jsonReport(result)));
-  else console.log(humanReport(result, exercise.title, style));
-  run.reported = true;
-  return result.passed ? 0 : 1;
+  const lines = githubAnnotations(graded);
+  if (lines.length > 0) (onStdout ? process.stdout : process.stderr).write(lines.join('\n') + '\n');
 }
 
 process.on('uncaughtException', (err) => void failed(err));

@@ -1,11 +1,16 @@
 /** Every exercise, in course order. Adding one: write grader/exercises/<id>/index.ts and list it here. */
 import type { ExerciseDef } from './types.ts';
+import { packedOnly } from './packed.ts';
 import connectTimeout from './exercises/connect-timeout/index.ts';
 import retryBackoff from './exercises/retry-backoff/index.ts';
 import errorHandlers from './exercises/error-handlers/index.ts';
 import gracefulShutdown from './exercises/graceful-shutdown/index.ts';
 
-export const exercises: ExerciseDef[] = [connectTimeout, retryBackoff, errorHandlers, gracefulShutdown];
+/** Every exercise of the kit, whether or not this repository holds it. */
+export const kitExercises: readonly ExerciseDef[] = [connectTimeout, retryBackoff, errorHandlers, gracefulShutdown];
+
+/** The exercises of this repository: every one in the full kit; in a repository made by `grade pack`, those it holds (grader/packed.json). */
+export const exercises: ExerciseDef[] = packedOnly(kitExercises);
 
 export function findExercise(id: string): ExerciseDef | undefined {
   return exercises.find((e) => e.id === id);

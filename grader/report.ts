@@ -54,6 +54,23 @@ export function jsonReport(r: GradeResult): JsonReport {
   };
 }
 
+/** `grade --all --json`: every exercise's object as `--json` prints it alone, and the totals. */
+export interface JsonAllReport {
+  exercises: JsonReport[];
+  score: number;
+  maxScore: number;
+  passed: boolean;
+}
+
+export function jsonAllReport(results: readonly GradeResult[]): JsonAllReport {
+  return {
+    exercises: results.map(jsonReport),
+    score: results.reduce((a, r) => a + r.score, 0),
+    maxScore: results.reduce((a, r) => a + r.maxScore, 0),
+    passed: results.length > 0 && results.every((r) => r.passed),
+  };
+}
+
 export interface Style {
   bold(s: string): string;
   dim(s: string): string;
@@ -97,5 +114,25 @@ export function humanReport(r: GradeResult, title: string, s: Style = plain): st
   lines.push('', s.dim(inert(`seed ${r.seed} — \`grade ${r.exercise} --seed ${r.seed}\` repeats this run's draws`)));
   const total = `${r.score}/${r.maxScore}`;
   lines.push('', r.passed ? s.green(s.bold(`Score ${total} — every check passes.`)) : s.bold(`Score ${total}`));
+  return lines.join('\n');
+}
+
+/** `grade --all`: the table after every exercise's report — each exercise's score, checks passing and time, and the total. */
+export function humanAllTable(results: readonly GradeResult[], s: Style = plain): string {
+  const width = Math.max('exercise'.length, ...results.map((r) => r.exercise.length));
+  const row = (mark: string, id: string, score: string, checks: string, time: string) =>
+    `  ${mark} ${id.padEnd(width)}  ${score.padStart(7)}  ${checks.padStart(6)}  ${time.padStart(8)}`;
+  const lines = [s.bold('Every exercise'), s.dim(row(' ', 'exercise', 'score', 'checks', 'time'))];
+  for (const r of results) {
+    const passing = r.checks.filter((c) => c.status === 'pass').length;
+    const line = row(r.passed ? '✔' : '✘', inert(r.exercise), `${r.score}/${r.maxScore}`, `${passing}/${r.checks.length}`, `${(r.wallMs / 1000).toFixed(1)} s`);
+    lines.push(r.passed ? s.green(line) : line);
+  }
+  const score = results.reduce((a, r) => a + r.score, 0);
+  const max = results.reduce((a, r) => a + r.maxScore, 0);
+  const wall = results.reduce((a, r) => a + r.wallMs, 0);
+  lines.push(s.dim(row(' ', 'total', `${score}/${max}`, '', `${(wall / 1000).toFixed(1)} s`)));
+  const passed = results.length > 0 && results.every((r) => r.passed);
+  lines.push('', passed ? s.green(s.bold(`Score ${score}/${max} — every check of every exercise passes.`)) : s.bold(`Score ${score}/${max}`));
   return lines.join('\n');
 }
