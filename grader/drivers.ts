@@ -1,6 +1,7 @@
 /** The lab drivers, how the default is chosen, and what `grade doctor` says about them. */
 import type { DriverStatus, LabDriver } from '../harness/lab.ts';
 import { DockerDriver } from '../harness/docker/driver.ts';
+import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
 import { NetnsDriver } from '../harness/netns/driver.ts';
 import { $try } from '../harness/exec.ts';
 import { kernelFeatures } from '../harness/probe.ts';
@@ -22,7 +23,10 @@ export const installHint =
   'iproute2, nftables and util-linux (`sudo npx grade …`)';
 
 export function makeDriver(name: DriverName): LabDriver {
-  return name === 'netns' ? new NetnsDriver() : new DockerDriver();
+  if (name === 'netns') return new NetnsDriver();
+  // A few containers per lab (harness/docker/driver.ts); NETPROG_DOCKER_LABS=container: every lab of
+  // this process inside one lab container (harness/docker/labs-container.ts), the design to come.
+  return process.env.NETPROG_DOCKER_LABS === 'container' ? new ContainerLabsDriver() : new DockerDriver();
 }
 
 /** The first driver in order of preference that this machine can run, or every reason none can. */

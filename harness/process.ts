@@ -93,6 +93,11 @@ export class LabProcess {
   memoryLimitHit: () => boolean = () => false;
   /** CPU time the program (its whole cgroup or container) used so far, ms; undefined where the driver cannot tell. */
   cpuUsedMs: () => number | undefined = () => undefined;
+  /**
+   * Sees every raw chunk of output and every event line as it arrives (a lab
+   * server relays them to a grader elsewhere, which checks the records' signatures itself).
+   */
+  tap: ((stream: 'stdout' | 'stderr' | 'events', data: string) => void) | undefined;
 
   constructor(
     readonly name: string,
@@ -100,9 +105,11 @@ export class LabProcess {
     private readonly killTree: (signal: NodeJS.Signals) => Promise<void>,
   ) {
     child.stdout?.on('data', (d: Buffer) => {
+      this.tap?.('stdout', d.toString());
       if (this.out.length < outputCap) this.out += d.toString();
     });
     child.stderr?.on('data', (d: Buffer) => {
+      this.tap?.('stderr', d.toString());
       if (this.err.length < outputCap) {
         const text = d.toString();
         this.err += text;
@@ -112,7 +119,10 @@ export class LabProcess {
     if (!('stdio' in child)) this.clockShift = child.clockShift?.() ?? 0;
     const events = ('stdio' in child ? child.stdio[3] : child.events) as Readable | null | undefined;
     if (events) {
-      eachLine(events, (line) => this.record(line));
+      eachLine(events, (line) => {
+        this.tap?.('events', line);
+        this.record(line);
+      });
       events.on('error', () => {});
     }
     (child.stdin as Writable | null)?.on('error', () => {});
@@ -124,8 +134,8 @@ export class LabProcess {
         })
       : Promise.resolve();
     this.exited = new Promise((resolve) => {
-      child.on('exit', (code: number | null, signal: NodeJS.Signals | null, t?: number) => {
-        const info: ExitInfo = { t: t ?? nowMs(), code, signal, killedByHarness: this.harnessKill };
+      child.on('exit', (code: number | null, signal: NodeJS.Signals | null, t?: number, killedByHarness?: boolean) => {
+        const info: ExitInfo = { t: t ?? nowMs(), code, signal, killedByHarness: this.harnessKill || killedByHarness === true };
         let timer: NodeJS.Timeout | undefined;
         const drained = new Promise<void>((r) => (timer = setTimeout(r, 200)));
         void Promise.race([eventsEnded, drained]).then(() => {

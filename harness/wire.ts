@@ -53,6 +53,8 @@ export function parseFlags(text: string): TcpFlag[] {
 export class TraceParser {
   private open = new Map<string, WireEvent>();
   readonly events: WireEvent[] = [];
+  /** Counts trace lines taken in: when it has not moved, neither `events` nor any event in it has changed. */
+  version = 0;
   /**
    * How many times the monitor said the kernel dropped trace events (its
    * netlink socket overflowed: a flood of packets, or a reader that fell
@@ -76,6 +78,8 @@ export class TraceParser {
     }
     const m = /^trace id (\S+) \S+ \S+ (\S+) (.*)$/.exec(text.trim());
     if (!m) return;
+    // Events change after they are listed (a later line of the same packet gives its verdict or payload).
+    this.version++;
     const [, id, chain, rest] = m as unknown as [string, string, string, string];
     // The router's own probes (harness/router/link.ts probeChain) are the settle barrier's, not evidence.
     if (chain === 'probe') return;

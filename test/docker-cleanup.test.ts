@@ -8,11 +8,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../grader/paths.ts';
-import { DockerDriver } from '../harness/docker/driver.ts';
+import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
 import { dockerode, label } from '../harness/docker/runtime.ts';
 import { sleep } from '../harness/clock.ts';
+import { makeDriver } from '../grader/drivers.ts';
 
-const driver = new DockerDriver();
+const driver = makeDriver('docker');
+/** Containers per host (the default), or every lab of a grader in one lab container (NETPROG_DOCKER_LABS=container). */
+const oneContainer = driver instanceof ContainerLabsDriver;
 const status = await driver.status();
 if (!status.usable) {
   t.plan(0, `no usable Docker here: ${status.problems.join('; ')}`);
@@ -39,7 +42,7 @@ function grade(): { child: ChildProcess; exit: Promise<{ code: number | null; si
 }
 
 /** Waits until the grader has labs up (containers carrying its pid). */
-async function labsUp(pid: number, want = 6): Promise<number> {
+async function labsUp(pid: number, want = oneContainer ? 1 : 6): Promise<number> {
   for (let i = 0; i < 300; i++) {
     const { containers } = await leftovers(pid);
     if (containers >= want) return containers;
@@ -73,7 +76,10 @@ t.test('after kill -9, the next grader reaps what was left', async (t) => {
   g.child.kill('SIGKILL');
   await g.exit;
   const left = await leftovers(g.child.pid!);
-  t.ok(left.containers > 0 && left.networks > 0, `the dead grader left ${left.containers} containers, ${left.networks} networks`);
-  await new DockerDriver().reapStale();
+  if (oneContainer) {
+    // The lab container ends by itself once the dead grader's end of its stdin closes; whatever is still there is the reaper's.
+    t.comment(`the dead grader left ${left.containers} containers, ${left.networks} networks`);
+  } else t.ok(left.containers > 0 && left.networks > 0, `the dead grader left ${left.containers} containers, ${left.networks} networks`);
+  await makeDriver('docker').reapStale();
   t.same(await leftovers(g.child.pid!), { containers: 0, networks: 0 }, 'reaped');
 });

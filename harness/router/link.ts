@@ -122,6 +122,11 @@ export class RouterLink {
     return this.trace.lost;
   }
 
+  /** Moves whenever wire() or one of its events changes. */
+  wireVersion(): number {
+    return this.trace.version;
+  }
+
   settle(): Promise<void> {
     return this.settler.settle();
   }
@@ -171,6 +176,11 @@ export abstract class RouterLab {
 
   wireLost(): number {
     return this.routerLink()?.wireLost() ?? 0;
+  }
+
+  /** Moves whenever wire() or one of its events changes (a lab server sends the changes on). */
+  wireVersion(): number {
+    return this.routerLink()?.wireVersion() ?? 0;
   }
 }
 
