@@ -22,6 +22,7 @@ import { exercismReport } from '../grader/formats/exercism.ts';
 import { prairielearnReport } from '../grader/formats/prairielearn.ts';
 import { markdownReport } from '../grader/formats/markdown.ts';
 import { errorAnnotationsPerStep, githubAnnotations, withoutCommands } from '../grader/formats/github.ts';
+import { decode, getTestScore, notifyClassroom, stepFails } from './lib/classroom-reporter.ts';
 
 /** What a learner's program can get quoted in a message: terminal escapes, XML and Markdown syntax, workflow commands. */
 const hostile =
@@ -202,36 +203,8 @@ t.test('JUnit: well-formed XML 1.0, a testsuite per exercise, a testcase per che
   t.throws(() => parseXml('<a>\u0001</a>'), 'the parser does refuse what XML 1.0 forbids');
 });
 
-/**
- * GitHub Classroom's reporter, classroom-resources/autograding-grading-reporter
- * (commit 43c2d9f): src/main.js decodes `${RUNNER}_RESULTS` from base64 and
- * JSON; src/notify-classroom.js sends Classroom Σ tests[].score out of
- * Σ max_score (runners with a max_score); src/helpers/test-helpers.js
- * getTestScore makes the log's table: passed tests / tests × max_score.
- * Transcribed here as they are written.
- */
-const reporter = {
-  decode: (encoded: string) => JSON.parse(Buffer.from(encoded, 'base64').toString('utf-8')) as ClassroomResult,
-  notifyClassroom(runnerResults: Array<{ results: ClassroomResult }>) {
-    return runnerResults.reduce(
-      (acc, { results }) => {
-        if (!results.max_score) return acc;
-        acc.maxPoints += results.max_score;
-        results.tests.forEach(({ score }) => {
-          acc.totalPoints += score;
-        });
-        return acc;
-      },
-      { totalPoints: 0, maxPoints: 0 },
-    );
-  },
-  getTestScore(runnerResult: ClassroomResult) {
-    const { tests } = runnerResult;
-    const score = runnerResult.tests.reduce((acc, { status }) => (status === 'pass' ? acc + 1 : acc), 0);
-    return (score / tests.length) * (runnerResult.max_score || 0);
-  },
-  stepFails: (r: ClassroomResult) => r.status === 'fail' || r.status === 'error',
-};
+/** GitHub Classroom's reporter, as its source computes (test/lib/classroom-reporter.ts). */
+const reporter = { decode: (encoded: string) => decode<ClassroomResult>(encoded), notifyClassroom, getTestScore, stepFails };
 
 t.test("GitHub Classroom: the reporter's arithmetic gives the grade, with partial credit", async (t) => {
   for (const runs of [[g(mixed)], [g(passing)], [g(broken)], every]) {

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { repoRoot } from '../grader/paths.ts';
+import { getTestScore, notifyClassroom, readRunners, validRunners } from './lib/classroom-reporter.ts';
 
 const bin = path.join(repoRoot, 'bin', 'grade.mjs');
 const { npm_lifecycle_event: _e, INIT_CWD: _i, GITHUB_ACTIONS: _g, GITHUB_STEP_SUMMARY: _s, GITHUB_OUTPUT: _o, GITHUB_ENV: _v, ...parentEnv } = process.env;
@@ -185,40 +186,17 @@ t.test('pack learner: the chosen exercises, the grader, no solutions; grading in
   t.match(grade(['--list']).stdout, /retry-backoff[\s\S]*graceful-shutdown/);
 });
 
-/** GitHub Classroom's reporter, as its source computes: src/main.js (what it reads), src/notify-classroom.js (the points), src/helpers/test-helpers.js (the log's table). */
+/** GitHub Classroom's reporter, as its source computes (test/lib/classroom-reporter.ts): what it records, its step's verdict, its log table. */
 function classroomReporter(runnersInput: string, env: Record<string, string | undefined>) {
-  interface Test {
-    status: string;
-    score: number;
-  }
-  interface Result {
-    status: string;
-    max_score: number;
-    tests: Test[];
-  }
-  const runnerResults = runnersInput.split(',').map((runner) => {
-    const encodedResults = env[`${runner.trim().toUpperCase()}_RESULTS`];
-    const json = Buffer.from(encodedResults as string, 'base64').toString('utf-8');
-    return { runner, results: JSON.parse(json) as Result };
-  });
-  const { totalPoints, maxPoints } = runnerResults.reduce(
-    (acc, { results }) => {
-      if (!results.max_score) return acc;
-      acc.maxPoints += results.max_score;
-      results.tests.forEach(({ score }) => {
-        acc.totalPoints += score;
-      });
-      return acc;
-    },
-    { totalPoints: 0, maxPoints: 0 },
-  );
+  const runnerResults = readRunners(runnersInput, env);
+  const { totalPoints, maxPoints } = notifyClassroom(runnerResults);
   const failed = runnerResults.some((r) => r.results.status === 'fail')
     ? 'Some tests failed.'
     : runnerResults.some((r) => r.results.status === 'error')
       ? 'Some tests errored.'
       : undefined;
-  const tableScore = runnerResults.map(({ results }) => (results.tests.filter((x) => x.status === 'pass').length / results.tests.length) * (results.max_score || 0));
-  return { totalPoints, maxPoints, failed, tableScore, runnerResults, validRunners: /^([a-zA-Z0-9]+,)*[a-zA-Z0-9]+$/.test(runnersInput) };
+  const tableScore = runnerResults.map(({ results }) => getTestScore(results));
+  return { totalPoints, maxPoints, failed, tableScore, runnerResults, validRunners: validRunners(runnersInput) };
 }
 
 interface WorkflowStep {
