@@ -17,7 +17,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import { doctorReport, driverNames, pickDriver, type DriverName } from './drivers.ts';
-import { exercises, findExercise } from './exercises.ts';
+import { exercises, findExercise, kitExercises } from './exercises.ts';
+import { packedRefusal } from './packed.ts';
 import { grade, type GradeResult } from './grade.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import { exerciseFile, solutionFile } from './paths.ts';
@@ -196,7 +197,7 @@ const clock = (ms: number): string => {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'pack') return (await import('./pack.ts')).packMain(argv.slice(1));
   // A repository made by `grade pack` refuses exercises it does not hold, and --solution (it has no solutions/).
-  const refusal = (await import('./pack.ts')).refusal(argv);
+  const refusal = packedRefusal(argv, kitExercises.map((e) => e.id), exercises.map((e) => e.id));
   if (refusal) throw new UsageError(refusal);
   const { values, positionals } = parse(argv);
   run.json = values.json === true;

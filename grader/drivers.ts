@@ -24,9 +24,9 @@ export const installHint =
 
 export function makeDriver(name: DriverName): LabDriver {
   if (name === 'netns') return new NetnsDriver();
-  // A few containers per lab (harness/docker/driver.ts); NETPROG_DOCKER_LABS=container: every lab of
-  // this process inside one lab container (harness/docker/labs-container.ts), the design to come.
-  return process.env.NETPROG_DOCKER_LABS === 'container' ? new ContainerLabsDriver() : new DockerDriver();
+  // Every lab of this process inside one lab container (harness/docker/labs-container.ts);
+  // NETPROG_DOCKER_LABS=classic: a few containers per lab (harness/docker/driver.ts), the older design.
+  return process.env.NETPROG_DOCKER_LABS === 'classic' ? new DockerDriver() : new ContainerLabsDriver();
 }
 
 /** The first driver in order of preference that this machine can run, or every reason none can. */
@@ -81,7 +81,7 @@ export async function doctorReport(): Promise<string> {
   lines.push('');
   const chosen = defaultOrder.find((n) => usable.includes(n));
   if (chosen === 'docker') {
-    lines.push('  → `grade` uses the docker driver: every scenario runs in containers (the first lab builds the lab image once).');
+    lines.push('  → `grade` uses the docker driver: one lab container per grade, every scenario a set of namespaces inside it (the first run builds the lab image once).');
     if (usable.includes('netns')) lines.push('    `--driver netns` is also available here, and faster to set up.');
   } else if (chosen === 'netns') {
     lines.push('  → `grade` uses the netns driver (no Docker daemon answers): labs are network namespaces on this machine.');

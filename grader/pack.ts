@@ -17,9 +17,9 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import yazl from 'yazl';
-import { exercises, kitExercises } from './exercises.ts';
+import { exercises } from './exercises.ts';
 import { exerciseFile, repoRoot } from './paths.ts';
-import { manifestFile, packedRefusal, type PackKind, type PackManifest, type PackedExercise } from './packed.ts';
+import { manifestFile, type PackKind, type PackManifest, type PackedExercise } from './packed.ts';
 import { nearest } from './suggest.ts';
 import type { ExerciseDef } from './types.ts';
 
@@ -35,13 +35,6 @@ export const packUsage = `Usage:
   --exercises a,b    the exercises to hand out (default: every exercise here, in course order)`;
 
 class PackError extends Error {}
-
-/**
- * For the CLI, before anything else: why a repository made by `grade pack` cannot do what argv
- * asks (an exercise it does not hold, `--solution` without solutions/), or undefined.
- */
-export const refusal = (argv: readonly string[]): string | undefined =>
-  packedRefusal(argv, kitExercises.map((e) => e.id), exercises.map((e) => e.id));
 
 const kinds: readonly PackKind[] = ['learner', 'classroom', 'gradescope'];
 

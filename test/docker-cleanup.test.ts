@@ -14,7 +14,7 @@ import { sleep } from '../harness/clock.ts';
 import { makeDriver } from '../grader/drivers.ts';
 
 const driver = makeDriver('docker');
-/** Containers per host (the default), or every lab of a grader in one lab container (NETPROG_DOCKER_LABS=container). */
+/** Every lab of a grader in one lab container (the default), or containers per host (NETPROG_DOCKER_LABS=classic). */
 const oneContainer = driver instanceof ContainerLabsDriver;
 const status = await driver.status();
 if (!status.usable) {

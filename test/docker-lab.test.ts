@@ -17,8 +17,8 @@ import { synsFrom } from '../harness/wire.ts';
 import { repoRoot } from '../grader/paths.ts';
 import { runDir } from '../grader/grade.ts';
 
-// The docker driver as configured: containers per host (the default), or every lab in one lab
-// container (NETPROG_DOCKER_LABS=container; test/docker-lab-container.test.ts runs this file so).
+// The docker driver as configured: every lab in one lab container (the default), or containers per
+// host (NETPROG_DOCKER_LABS=classic; test/docker-lab-classic.test.ts runs this file so).
 const driver = makeDriver('docker');
 const oneContainer = driver instanceof ContainerLabsDriver;
 const status = await driver.status();

@@ -1,5 +1,5 @@
 /**
- * The docker driver's one lab container (NETPROG_DOCKER_LABS=container, harness/docker/labs-container.ts):
+ * The docker driver's one lab container (its default design, harness/docker/labs-container.ts):
  * every lab of a grader process is built by the netns driver inside one lab
  * container and driven over its stdio (harness/remote/). References are
  * graded through it, and the grader must end on its own with nothing left: an
@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
 
-process.env.NETPROG_DOCKER_LABS = 'container';
+delete process.env.NETPROG_DOCKER_LABS;
 const { makeDriver } = await import('../grader/drivers.ts');
 
 const status = await makeDriver('docker').status();
@@ -34,7 +34,7 @@ if (!status.usable) {
     `;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, NETPROG_DOCKER_LABS: 'container' },
+      env: { ...process.env },
       encoding: 'utf8',
       timeout: 120_000,
     });

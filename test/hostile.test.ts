@@ -29,7 +29,11 @@ import { repoRoot, solutionFile } from '../grader/paths.ts';
 import { testedDrivers } from './lib/conformance.ts';
 import { pooled } from './lib/grade.ts';
 import { uidBase, uidSpan } from '../harness/sandbox.ts';
+import { bundle } from '../harness/bundle.ts';
 import { failures, gradeFile, testDriver } from './lib/grade.ts';
+import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
+import { label } from '../harness/docker/runtime.ts';
+import { sleep } from '../harness/clock.ts';
 
 const run = promisify(execFile);
 const strict = process.env.CI === 'true';
@@ -101,30 +105,61 @@ const uidLeases = '/run/netprog-grade-uids';
 const learnerUids = { from: uidBase, to: uidBase + uidSpan - 1 };
 const own = `npg${process.pid}-`;
 
-/** Learner uids this process leases while a batch runs (a lease lives as long as its lab). */
+/**
+ * Docker's one-container design (harness/docker/labs-container.ts) builds every lab of a grader
+ * inside that grader's lab container, with the netns driver: its namespaces, cgroups and uid leases
+ * are the container's, seen from here through /proc/<its pid>/root. Every one of them counts (the
+ * container is this process's alone); the container itself is the driver's while it is open, and
+ * must be gone once the driver is closed ('the lab container ends with the driver', below).
+ */
+let labContainers: Array<{ id: string; root: string }> = [];
+let refreshing: Promise<void> | undefined;
+function refreshLabContainers(): Promise<void> {
+  refreshing ??= (async () => {
+    const filters = ['--filter', `label=${label.role}=labs`];
+    if (!strict) filters.push('--filter', `label=${label.owner}=${os.hostname()}:${process.pid}`);
+    const { stdout } = await run('docker', ['ps', ...filters, '-q', '--no-trunc']).catch(() => ({ stdout: '' }));
+    const found: typeof labContainers = [];
+    for (const id of stdout.split('\n').filter(Boolean)) {
+      const pid = await run('docker', ['inspect', '-f', '{{.State.Pid}}', id]).then((r) => Number(r.stdout.trim()), () => 0);
+      if (pid > 0) found.push({ id, root: `/proc/${pid}/root` });
+    }
+    labContainers = found;
+  })().finally(() => (refreshing = undefined));
+  return refreshing;
+}
+const inside = (rel: string): Array<{ id: string; dir: string }> => labContainers.map((c) => ({ id: c.id, dir: path.join(c.root, rel) }));
+const short = (id: string): string => id.slice(0, 12);
+
+/** Learner uids this process leases while a batch runs (a lease lives as long as its lab), here or in its lab container. */
 function watchLeases(): { uids: Set<number>; stop(): void } {
   const uids = new Set<number>();
   const sample = (): void => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(uidLeases);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
+    for (const { dir, anyOwner } of [{ dir: uidLeases, anyOwner: false }, ...inside(uidLeases).map((c) => ({ dir: c.dir, anyOwner: true }))]) {
+      let entries: string[] = [];
       try {
-        if (Number(readFileSync(path.join(uidLeases, e, 'owner'), 'utf8')) === process.pid) uids.add(Number(e));
+        entries = readdirSync(dir);
       } catch {
-        // released meanwhile
+        continue;
+      }
+      for (const e of entries) {
+        try {
+          if (anyOwner || Number(readFileSync(path.join(dir, e, 'owner'), 'utf8')) === process.pid) uids.add(Number(e));
+        } catch {
+          // released meanwhile
+        }
       }
     }
   };
   sample();
   const timer = setInterval(sample, 25);
+  // A lab container starts with the first lab of its driver: look for it now and then.
+  const finder = setInterval(() => void refreshLabContainers(), 500);
   return {
     uids,
     stop() {
       clearInterval(timer);
+      clearInterval(finder);
       sample();
     },
   };
@@ -140,7 +175,8 @@ function learnerProcesses(ours: Set<number>): string[] {
       const uid = Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
       const state = /^State:\s+(\S)/m.exec(status)?.[1];
       if (uid < learnerUids.from || uid > learnerUids.to || state === 'Z' || state === 'X') continue;
-      const mine = ours.has(uid) || readFileSync(`/proc/${d}/cgroup`, 'utf8').includes(`/${own}`);
+      const cgroup = readFileSync(`/proc/${d}/cgroup`, 'utf8');
+      const mine = ours.has(uid) || cgroup.includes(`/${own}`) || labContainers.some((c) => cgroup.includes(c.id));
       if (strict || mine) live.push(`pid ${d} uid ${uid} ${/^Name:\s+(.*)$/m.exec(status)?.[1]}`);
     } catch {
       // exited meanwhile
@@ -149,51 +185,55 @@ function learnerProcesses(ours: Set<number>): string[] {
   return live;
 }
 
-/** Cgroups named after this process's labs, in every hierarchy (v1) or at the v2 root. */
+const entries = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return []; // not a directory, or gone
+  }
+};
+
+/** Cgroups named after this process's labs, in every hierarchy (v1) or at the v2 root; any of a lab container's. */
 function ownCgroups(): string[] {
-  const root = '/sys/fs/cgroup';
-  const dirs = [root, ...(existsSync(root) ? readdirSync(root).map((c) => path.join(root, c)) : [])];
+  const hierarchies = (root: string): string[] => [root, ...entries(root).map((c) => path.join(root, c))];
   const out: string[] = [];
-  for (const dir of dirs) {
-    try {
-      for (const e of readdirSync(dir)) if (e.startsWith(strict ? 'npg' : own)) out.push(path.join(dir, e));
-    } catch {
-      // not a directory, or gone
-    }
+  for (const dir of hierarchies('/sys/fs/cgroup')) for (const e of entries(dir)) if (e.startsWith(strict ? 'npg' : own)) out.push(path.join(dir, e));
+  for (const c of inside('sys/fs/cgroup')) {
+    for (const dir of hierarchies(c.dir)) for (const e of entries(dir)) if (e.startsWith('npg')) out.push(`${path.relative(c.dir, path.join(dir, e))} in ${short(c.id)}`);
   }
   return out;
 }
 
 function ownLeases(): string[] {
-  try {
-    return readdirSync(uidLeases).filter((e) => {
-      try {
-        return Number(readFileSync(path.join(uidLeases, e, 'owner'), 'utf8')) === process.pid;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return [];
-  }
+  const mine = entries(uidLeases).filter((e) => {
+    try {
+      return Number(readFileSync(path.join(uidLeases, e, 'owner'), 'utf8')) === process.pid;
+    } catch {
+      return false;
+    }
+  });
+  return [...mine, ...inside(uidLeases).flatMap((c) => entries(c.dir).map((e) => `${e} in ${short(c.id)}`))];
 }
 
 async function namespaces(): Promise<string[]> {
   const { stdout } = await run('ip', ['netns', 'list']).catch(() => ({ stdout: '' }));
-  return stdout
+  const here = stdout
     .split('\n')
     .map((l) => l.split(' ')[0]!)
     .filter((n) => n.startsWith(strict ? 'npg' : own));
+  return [...here, ...inside('run/netns').flatMap((c) => entries(c.dir).map((n) => `${n} in ${short(c.id)}`))];
 }
 
-async function dockerObjects(): Promise<string[]> {
+/** Containers and networks of labs; not the lab container of an open one-container driver (see labContainers). */
+async function dockerObjects(driverOpen: boolean): Promise<string[]> {
   const filters = ['--filter', 'label=netprog-grade.lab'];
   if (!strict) filters.push('--filter', `label=netprog-grade.owner=${os.hostname()}:${process.pid}`);
   const list = async (args: string[]): Promise<string[]> => {
     const { stdout } = await run('docker', [...args, ...filters, '-q']);
     return stdout.split('\n').filter(Boolean);
   };
-  const containers = await list(['ps', '-a']);
+  const labsOf = driverOpen ? new Set(labContainers.map((c) => short(c.id))) : new Set<string>();
+  const containers = (await list(['ps', '-a'])).filter((c) => !labsOf.has(short(c)));
   const networks = await list(['network', 'ls']);
   return [...containers.map((c) => `container ${c}`), ...networks.map((n) => `network ${n}`)];
 }
@@ -214,14 +254,18 @@ function runFolders(): string[] {
   return [...list(path.join(tmp, base), (e) => e.startsWith(`${process.pid}-`)), ...list(tmp, (e) => e.startsWith(`${base}.${process.pid}-`))];
 }
 
-async function leftovers(driver: DriverName, leased: Set<number>): Promise<string[]> {
+/** Is the docker driver under test the one-container design? Then its labs are netns labs, inside. */
+const oneContainer = async (driver: DriverName): Promise<boolean> => driver === 'docker' && (await testDriver(driver)) instanceof ContainerLabsDriver;
+
+async function leftovers(driver: DriverName, leased: Set<number>, driverOpen = true): Promise<string[]> {
   const found = [...runFolders()];
-  if (driver === 'netns') {
+  const netnsLabs = driver === 'netns' || (await oneContainer(driver));
+  if (netnsLabs) {
+    if (driver === 'docker') await refreshLabContainers();
     found.push(...learnerProcesses(leased), ...(await namespaces()).map((n) => `netns ${n}`), ...ownCgroups().map((c) => `cgroup ${c}`));
     found.push(...ownLeases().map((u) => `uid lease ${u}`));
-  } else {
-    found.push(...(await dockerObjects()));
   }
+  if (driver === 'docker') found.push(...(await dockerObjects(driverOpen)));
   return found;
 }
 
@@ -309,15 +353,24 @@ for (const driver of drivers) {
       const lab = await (await testDriver(driver)).create({ peers: ['server'], label: 'hostile-probe' });
       const folder = runDir();
       try {
-        const seen = await leftovers(driver, leases.uids);
-        t.ok(seen.some((s) => s.startsWith(driver === 'netns' ? 'netns ' : 'container ')), `a lab shows (${seen.join(', ')})`);
+        // A learner that stays alive, so that its process and its cgroup must show too.
+        await lab.startLearner({ file: await bundle({ entry: path.join(repoRoot, 'test/fixtures/idle-learner.ts'), outDir: folder }) });
+        const netnsLabs = driver === 'netns' || (await oneContainer(driver));
+        let seen: string[] = [];
+        for (let i = 0; i < 20 && !(seen = await leftovers(driver, leases.uids)).some((s) => s.startsWith('pid ')); i++) await sleep(100);
+        t.ok(seen.some((s) => s.startsWith(netnsLabs ? 'netns ' : 'container ')), `a lab shows (${seen.join(', ')})`);
+        if (netnsLabs) {
+          t.ok(seen.some((s) => s.startsWith('pid ')), `its learner process shows (${seen.join(', ')})`);
+          t.ok(seen.some((s) => s.startsWith('cgroup ')), `its learner cgroup shows (${seen.join(', ')})`);
+        }
         t.ok(seen.includes(folder), 'a run folder shows');
       } finally {
         rmSync(folder, { recursive: true, force: true });
         await lab.close();
         leases.stop();
       }
-      t.ok(driver !== 'netns' || leases.uids.size > 0, `the lab's uid lease was seen (${[...leases.uids].join(', ')})`);
+      const netnsLabs = driver === 'netns' || (await oneContainer(driver));
+      t.ok(!netnsLabs || leases.uids.size > 0, `the lab's uid lease was seen (${[...leases.uids].join(', ')})`);
       await nothingLeft(t, driver, leases.uids, 'the probe lab');
     });
 
@@ -443,6 +496,16 @@ for (const driver of drivers) {
       }
     });
 
+    if (await oneContainer(driver)) {
+      await t.test('the lab container ends with the driver', async (t) => {
+        await refreshLabContainers();
+        t.ok(labContainers.length > 0, `the lab container was seen while labs were made (${labContainers.map((c) => short(c.id)).join(', ')})`);
+        await (await testDriver(driver)).closeAll();
+        let left: string[] = [];
+        for (let i = 0; i < 30 && (left = await leftovers(driver, new Set(), false)).length > 0; i++) await sleep(100);
+        t.same(left, [], 'after closeAll: no lab container, nothing inside one');
+      });
+    }
     t.comment(`driver ${driver}: ${((performance.now() - driverStart) / 1000).toFixed(0)} s for the hostile suite`);
     t.teardown(async () => (await testDriver(driver)).closeAll());
   });
