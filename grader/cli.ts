@@ -28,6 +28,8 @@ import { markdownReport } from './formats/markdown.ts';
 import { githubAnnotations, withoutCommands } from './formats/github.ts';
 import type { ExerciseDef } from './types.ts';
 import { loadScores, saveScore } from './scores.ts';
+import { formatHint, hintsOf, isLang, langs, pickLang } from './hints.ts';
+import { watchLoop, watchWords } from './watch.ts';
 import { nearest } from './suggest.ts';
 
 class UsageError extends Error {}
@@ -36,6 +38,10 @@ const usage = `Usage:
   grade [--list]                         list the exercises and your last scores
   grade <exercise> [options]             grade exercises/<exercise>/index.ts
   grade --all [options]                  grade every exercise, in course order
+  grade <exercise> --watch               grade, then grade again each time you save
+                                         (keys: r grade again, h next hint, q quit)
+  grade hint <exercise> [--level N]      hints, level 1 to 3: where to look in the course,
+                                         which API, the shape of the fix
   grade doctor                           show what this machine can run
   grade pack learner|classroom|gradescope <dir|file.zip> [--exercises a,b]
                                          hand exercises out (grade pack --help)
@@ -53,6 +59,9 @@ Options:
                      when several of them are asked)
   --driver NAME      lab driver: netns or docker (default: the first this machine supports)
   --seed N           repeat the draws of an earlier run (its report prints the seed)
+  --watch            stay and grade again on every save (--poll: poll the files instead of
+                     file events, e.g. on Docker Desktop's shared folders)
+  --lang en|vi       the language of hints and watch mode (default: NETPROG_LANG, then the locale)
   --no-color         plain output
   -h, --help         this text
 
@@ -127,6 +136,10 @@ function parse(argv: string[]) {
         out: { type: 'string' },
         driver: { type: 'string' },
         seed: { type: 'string' },
+        watch: { type: 'boolean' },
+        poll: { type: 'boolean' },
+        level: { type: 'string' },
+        lang: { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -206,6 +219,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  if (values.lang !== undefined && !isLang(values.lang)) throw new UsageError(`--lang takes one of ${langs.join(', ')}, not "${values.lang}"`);
+  const lang = pickLang(values.lang);
+  if (positionals[0] === 'hint') return hintMain(positionals.slice(1), values.level, lang);
+  if (values.level !== undefined) throw new UsageError('--level goes with `grade hint <exercise>`');
   if (positionals.length > 1) throw new UsageError(`one exercise at a time (got ${positionals.join(', ')}); --all grades every exercise`);
   const name = positionals[0];
   if (name === 'doctor') {
@@ -238,6 +255,11 @@ async function main(argv: string[]): Promise<number> {
     const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(invokedFrom(), values.file) : exerciseFile(exercise.id);
     targets = [{ exercise, file }];
   }
+  if (values.watch) {
+    if (values.all) throw new UsageError('--watch follows one exercise: name it instead of --all');
+    if (values.json || values.format || values.out) throw new UsageError('--watch prints the report for you to read: it does not go with --json, --format or --out');
+    if (values.solution) throw new UsageError('--watch grades your file as you edit it: it does not go with --solution');
+  } else if (values.poll) throw new UsageError('--poll goes with --watch');
   // A missing exercise file with --all is an error, never a smaller total: a grade of "every exercise" covers every one.
   for (const t of targets) checkFile(t.file);
   if (values.driver && !driverNames.includes(values.driver as DriverName)) {
@@ -325,16 +347,10 @@ async function main(argv: string[]): Promise<number> {
   /** In GitHub Actions, learner text on stdout is fenced off from the runner's command parsing (formats/github.ts). */
   const printHuman = (text: string) => console.log(actions ? withoutCommands(text, randomBytes(16).toString('hex')) : text);
   const started = Date.now();
-  const graded: Graded[] = [];
-  for (const [i, { exercise, file }] of targets.entries()) {
-    run.exercise = exercise.id;
-    if (showProgress && values.all) {
-      process.stderr.write(style.bold(`[${i + 1}/${targets.length}] ${exercise.id}`) + style.dim(` — ${exercise.title}  (${clock(Date.now() - started)} elapsed)`) + '\n');
-    }
+  /** Grades one target and records the learner's progress; null once the run is ending (Ctrl-C, a failed grader). */
+  const gradeOne = async (exercise: ExerciseDef, file: string): Promise<GradeResult | null> => {
     const result: GradeResult = await grade({ exercise, file, driver, seed, progress });
-    if (interrupted) return 130;
-    if (ending) return 2; // failed() is already closing the labs; its exit status stands
-    if (showProgress && values.all) process.stderr.write(style.dim(`  ${result.score}/${result.maxScore} in ${(result.wallMs / 1000).toFixed(1)} s\n`));
+    if (interrupted || ending) return null;
     // The learner's progress: only a grade of its own exercises/<id>/index.ts — not --solution, not any --file.
     if (!values.solution && !values.file) {
       try {
@@ -343,6 +359,34 @@ async function main(argv: string[]): Promise<number> {
         console.error(`grade: your score could not be saved: ${inert(messageOf(err))}`);
       }
     }
+    return result;
+  };
+  if (values.watch) {
+    const { exercise, file } = targets[0]!;
+    const hints = hintsOf(exercise.id, lang);
+    const code = await watchLoop({
+      file,
+      poll: values.poll,
+      words: watchWords[lang],
+      hint: (level) => ({ text: formatHint(exercise.id, hints, level, lang, true), count: hints.length }),
+      gradeOnce: async () => {
+        const result = await gradeOne(exercise, file);
+        if (!result) return new Promise<never>(() => {}); // the run is ending: its exit status stands
+        printHuman(humanReport(result, exercise.title, style));
+        return result;
+      },
+    });
+    return interrupted ? 130 : code;
+  }
+  const graded: Graded[] = [];
+  for (const [i, { exercise, file }] of targets.entries()) {
+    run.exercise = exercise.id;
+    if (showProgress && values.all) {
+      process.stderr.write(style.bold(`[${i + 1}/${targets.length}] ${exercise.id}`) + style.dim(` — ${exercise.title}  (${clock(Date.now() - started)} elapsed)`) + '\n');
+    }
+    const result = await gradeOne(exercise, file);
+    if (!result) return interrupted ? 130 : 2; // failed() is already closing the labs; its exit status stands
+    if (showProgress && values.all) process.stderr.write(style.dim(`  ${result.score}/${result.maxScore} in ${(result.wallMs / 1000).toFixed(1)} s\n`));
     graded.push({ result, file: reportedPath(file), title: exercise.title });
     if (out.stdout === 'human') printHuman(humanReport(result, exercise.title, style) + (values.all ? '\n' : ''));
   }
@@ -356,6 +400,21 @@ async function main(argv: string[]): Promise<number> {
   run.reported = true;
   if (actions) reportToActions(graded, out.stdout === 'human');
   return graded.every((g) => g.result.passed) ? 0 : 1;
+}
+
+/** `grade hint <exercise> [--level N]`: one hint, in the learner's language, and the command for the next. */
+function hintMain(args: string[], level: string | undefined, lang: ReturnType<typeof pickLang>): number {
+  if (args.length !== 1) throw new UsageError('name one exercise: grade hint <exercise> [--level 1|2|3]');
+  const exercise = findExercise(args[0]!);
+  if (!exercise) {
+    const near = nearest(args[0]!, exercises.map((e) => e.id));
+    throw new UsageError(`unknown exercise "${args[0]}".` + (near.length ? ` Did you mean: ${near.join(', ')}?` : '') + ' Run `grade --list` to see them all.');
+  }
+  const hints = hintsOf(exercise.id, lang);
+  const n = level === undefined ? 1 : Number(level);
+  if (!Number.isInteger(n) || n < 1 || n > Math.max(hints.length, 1)) throw new UsageError(`--level takes a whole number from 1 to ${hints.length}, not "${level}"`);
+  console.log(formatHint(exercise.id, hints, n, lang));
+  return 0;
 }
 
 /**
