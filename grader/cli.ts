@@ -30,12 +30,13 @@ import type { ExerciseDef } from './types.ts';
 import { loadScores, saveScore } from './scores.ts';
 import { formatHint, hintsOf, isLang, langs, pickLang } from './hints.ts';
 import { watchLoop, watchWords } from './watch.ts';
+import { progressView } from './progress.ts';
 import { nearest } from './suggest.ts';
 
 class UsageError extends Error {}
 
 const usage = `Usage:
-  grade [--list]                         list the exercises and your last scores
+  grade [--list]                         your progress: every exercise, done, in progress or not
   grade <exercise> [options]             grade exercises/<exercise>/index.ts
   grade --all [options]                  grade every exercise, in course order
   grade <exercise> --watch               grade, then grade again each time you save
@@ -149,18 +150,6 @@ function parse(argv: string[]) {
   }
 }
 
-function list(): string {
-  const scores = loadScores();
-  const width = Math.max(...exercises.map((e) => e.id.length));
-  const lines = ['Exercises (grade <exercise> to grade your exercises/<exercise>/index.ts):', ''];
-  for (const e of exercises) {
-    const s = scores[e.id];
-    const score = s ? `${s.score}/${s.maxScore}` : 'not graded yet';
-    lines.push(`  ${e.id.padEnd(width)}  ${e.title} — ${e.part}  [${score}]`);
-  }
-  return lines.join('\n');
-}
-
 /** The report formats a run writes, and where: one to stdout at most, the rest to files in --out. */
 interface Outputs {
   /** What stdout gets: the human report, or one format. */
@@ -235,7 +224,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.json) {
       const scores = loadScores();
       console.log(JSON.stringify(exercises.map((e) => ({ id: e.id, title: e.title, part: e.part, lastScore: scores[e.id] ?? null }))));
-    } else console.log(list());
+    } else console.log(progressView(exercises, loadScores(), lang));
     return 0;
   }
   let targets: Array<{ exercise: ExerciseDef; file: string }>;

@@ -7,6 +7,8 @@ export interface SavedScore {
   score: number;
   maxScore: number;
   at: string;
+  /** The best score of the exercise so far (out of the same maxScore). */
+  best?: number;
 }
 
 /** GRADE_STATE_DIR moves it (tests use a scratch folder, so they never touch a learner's scores). */
@@ -17,7 +19,8 @@ const isScore = (s: unknown): s is SavedScore =>
   s !== null &&
   Number.isSafeInteger((s as SavedScore).score) &&
   Number.isSafeInteger((s as SavedScore).maxScore) &&
-  typeof (s as SavedScore).at === 'string';
+  typeof (s as SavedScore).at === 'string' &&
+  ((s as SavedScore).best === undefined || Number.isSafeInteger((s as SavedScore).best));
 
 /** Only well-formed entries: whatever else the file holds never reaches `grade --list`. */
 export function loadScores(): Record<string, SavedScore> {
@@ -40,7 +43,10 @@ export function loadScores(): Record<string, SavedScore> {
 export function saveScore(exercise: string, gradedFile: string, s: SavedScore): boolean {
   if (path.resolve(gradedFile) !== exerciseFile(exercise)) return false;
   const all = loadScores();
-  all[exercise] = { score: s.score, maxScore: s.maxScore, at: s.at };
+  const prev = all[exercise];
+  // A best out of another maxScore (the exercise's checks changed) says nothing about this one.
+  const prevBest = prev && prev.maxScore === s.maxScore ? (prev.best ?? prev.score) : 0;
+  all[exercise] = { score: s.score, maxScore: s.maxScore, at: s.at, best: Math.max(s.score, prevBest) };
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n');

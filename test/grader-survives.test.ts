@@ -333,7 +333,9 @@ t.test('saveScore() refuses any file but the exercise\'s own', async (t) => {
   t.equal(saveScore('connect-timeout', path.join(repoRoot, 'exercises', 'retry-backoff', 'index.ts'), s), false, 'another exercise\'s file');
   t.notOk(existsSync(path.join(state, 'scores.json')));
   t.equal(saveScore('connect-timeout', path.join(repoRoot, 'exercises', 'connect-timeout', 'index.ts'), s), true, 'the learner\'s own');
-  t.same(loadScores()['connect-timeout'], s);
+  t.same(loadScores()['connect-timeout'], { ...s, best: 3 });
+  saveScore('connect-timeout', path.join(repoRoot, 'exercises', 'connect-timeout', 'index.ts'), { ...s, score: 1 });
+  t.same(loadScores()['connect-timeout'], { ...s, score: 1, best: 3 }, 'the last score, and the best so far');
   // Whatever else the file holds never reaches `grade --list`.
   writeFileSync(path.join(state, 'scores.json'), JSON.stringify({ 'connect-timeout': { score: '\x1b[2J12', maxScore: 12, at: 'x' }, x: s }));
   t.same(loadScores(), { x: s });
