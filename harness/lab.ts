@@ -9,7 +9,7 @@
  * learner's reach. Peers run harness programs that record what they saw.
  * Drivers (netns, docker) implement `LabDriver`; scenarios never know which.
  */
-import type { Fault, FlowCount, Watch } from './faults.ts';
+import type { Fault, FlowCount, Match, Watch } from './faults.ts';
 import type { CpuUse, LabProcess } from './process.ts';
 import type { WireEvent } from './wire.ts';
 
@@ -33,12 +33,14 @@ export interface LabSpec {
   watch?: Watch[];
   /** Rate limits in force from the start (see Lab.shape). */
   shapes?: LinkShape[];
+  /** Added latency in force from the start (see Lab.delay). */
+  delays?: Delay[];
 }
 
 /**
  * A rate limit on the router's sending: toward the learner, or toward one
- * peer (every peer when none is named). This kernel has no sch_netem: added
- * latency is not offered; a full queue delays packets by up to `queueMs`.
+ * peer (every peer when none is named). A full queue delays packets by up to
+ * `queueMs`; added latency is a `Delay`.
  */
 export interface LinkShape {
   direction: 'to-learner' | 'from-learner';
@@ -47,6 +49,27 @@ export interface LinkShape {
   rateKbit: number;
   /** How long a packet may wait in the queue before it is dropped instead (default 1000 ms). */
   queueMs?: number;
+}
+
+/**
+ * Added one-way latency on the router's sending: toward the learner (only
+ * what `peer` sends, when one is named), or toward a peer (every peer when
+ * none is named); with `match`, only the packets of that flow. A delay with
+ * the same direction, peer and match replaces an earlier one; `ms` 0 removes
+ * it. A packet meets one delay at most: the first set of those that match it.
+ * sch_netem does it where the kernel has it and the delay is a whole link's,
+ * constant, on a link without rate limit; otherwise a program on the router
+ * (harness/router/delay.py: python3 and iptables), whose packets of one flow
+ * keep their order even with jitter.
+ */
+export interface Delay {
+  direction: 'to-learner' | 'from-learner';
+  peer?: string;
+  match?: Omit<Match, 'direction' | 'peer'>;
+  /** Milliseconds, 0..60000; 0 removes the delay. */
+  ms: number;
+  /** Each packet's delay is drawn from ms ± jitterMs (at most ms, and 30000), uniformly. */
+  jitterMs?: number;
 }
 
 export interface LabAddresses {
@@ -100,6 +123,8 @@ export interface Lab {
   expireMappings(id: string): Promise<void>;
   /** Sets (or, with rateKbit 0, lifts) a rate limit on a link. */
   shape(s: LinkShape): Promise<void>;
+  /** Sets (or, with ms 0, removes) added latency on a link or a flow. */
+  delay(d: Delay): Promise<void>;
   /** Packet counters of every fault, by fault id. */
   counters(): Promise<Record<string, Counter>>;
   /**

@@ -41,7 +41,7 @@ import {
   sandboxReport,
 } from '../sandbox.ts';
 import { RouterAgent } from '../router/agent.ts';
-import { probeChain, RouterLab, RouterLink, routerTable } from '../router/link.ts';
+import { delayMark, delayQueue, probeChain, RouterLab, RouterLink, routerTable } from '../router/link.ts';
 import type { WireEvent } from '../wire.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
@@ -60,6 +60,8 @@ export function labAddresses(peers: string[]): LabAddresses {
 
 /** Repository root, hidden from learner code by an empty tmpfs. */
 const repoRoot = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+/** The router's delaying program, run from the repository (the lab container mounts it at the same path). */
+const delayScript = path.join(repoRoot, 'harness/router/delay.py');
 
 function pidAlive(pid: number): boolean {
   try {
@@ -106,7 +108,12 @@ class NetnsLab extends RouterLab implements Lab {
     };
     this.uid = leaseUid();
     this.router = new RouterLink(
-      { nft: (args, input) => this.agent!.nft(args, input), tc: (args) => this.agent!.tc(args), sendProbe: (size) => this.agent?.sendProbe(size) },
+      {
+        nft: (args, input) => this.agent!.nft(args, input),
+        tc: (args) => this.agent!.tc(args),
+        sendProbe: (size) => this.agent?.sendProbe(size),
+        delayer: () => this.agent!.startDelayer(delayScript, delayMark, delayQueue),
+      },
       spec.peers,
       spec.faults,
     );
@@ -159,6 +166,7 @@ class NetnsLab extends RouterLab implements Lab {
       this.agent.start().then(({ loaded }) => this.router.learnHandles(loaded)),
     ]);
     for (const shape of this.spec.shapes ?? []) await this.router.shape(shape);
+    for (const delay of this.spec.delays ?? []) await this.router.delay(delay);
   }
 
   private assertOpen(): void {

@@ -9,7 +9,7 @@ import { EventEmitter } from 'node:events';
 import { createInterface } from 'node:readline';
 import { PassThrough, Writable } from 'node:stream';
 import type { Fault, FlowCount } from '../faults.ts';
-import type { Counter, Lab, LabAddresses, LabSpec, Limits, LinkShape, ProgramSpec } from '../lab.ts';
+import type { Counter, Delay, Lab, LabAddresses, LabSpec, Limits, LinkShape, ProgramSpec } from '../lab.ts';
 import { cpuUse, LabProcess, type CpuUse, type ProgramHandle } from '../process.ts';
 import type { WireEvent } from '../wire.ts';
 import type { Answer, Created, Push, Request, Started } from './protocol.ts';
@@ -238,6 +238,9 @@ export class RemoteLab implements Lab {
   }
   async shape(s: LinkShape): Promise<void> {
     await this.conn.request({ op: 'shape', lab: this.id, shape: s });
+  }
+  async delay(d: Delay): Promise<void> {
+    await this.conn.request({ op: 'delay', lab: this.id, delay: d });
   }
   counters(): Promise<Record<string, Counter>> {
     return this.conn.request({ op: 'counters', lab: this.id });

@@ -16,7 +16,7 @@
  * relays event lines untouched.
  */
 import type { Fault, FlowCount } from '../faults.ts';
-import type { Counter, LabAddresses, LabSpec, Limits, LinkShape, ProgramSpec } from '../lab.ts';
+import type { Counter, Delay, LabAddresses, LabSpec, Limits, LinkShape, ProgramSpec } from '../lab.ts';
 import type { WireEvent } from '../wire.ts';
 
 export type Request =
@@ -27,6 +27,7 @@ export type Request =
   | { id: number; op: 'removeFault'; lab: string; fault: string }
   | { id: number; op: 'expireMappings'; lab: string; fault: string }
   | { id: number; op: 'shape'; lab: string; shape: LinkShape }
+  | { id: number; op: 'delay'; lab: string; delay: Delay }
   | { id: number; op: 'counters'; lab: string }
   | { id: number; op: 'flows'; lab: string }
   | { id: number; op: 'settle'; lab: string }

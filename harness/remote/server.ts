@@ -99,6 +99,8 @@ export function serveLabs(driver: LabDriver, input: Readable, output: Writable):
         return labOf(r.lab).expireMappings(r.fault);
       case 'shape':
         return labOf(r.lab).shape(r.shape);
+      case 'delay':
+        return labOf(r.lab).delay(r.delay);
       case 'counters':
         return labOf(r.lab).counters();
       case 'flows':

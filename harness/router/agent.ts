@@ -58,6 +58,9 @@ const hrtimeMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 export class RouterAgent {
   private monitor: ReturnType<typeof spawn> | undefined;
+  /** The delaying program (harness/router/delay.py) while it runs, and its start. */
+  private delayer: ReturnType<typeof spawn> | undefined;
+  private delaying: Promise<void> | undefined;
   private ready = false;
   private closed = false;
   private onReady: (() => void) | undefined;
@@ -181,6 +184,50 @@ export class RouterAgent {
     });
   }
 
+  /**
+   * Starts the delaying program (`script`: harness/router/delay.py as the
+   * router sees it) unless it runs, then the iptables rules that hand it the
+   * packets chain `delay` marked; resolves once it holds its queue. One that
+   * dies later lets packets pass undelayed (`--queue-bypass`) until the next
+   * delay starts another. Its stdin is a pipe from here: it exits when this
+   * process does.
+   */
+  startDelayer(script: string, mark: number, queue: number): Promise<void> {
+    this.delaying ??= this.launchDelayer(script, mark, queue).catch((err: Error) => {
+      this.delaying = undefined;
+      throw err;
+    });
+    return this.delaying;
+  }
+
+  private async launchDelayer(script: string, mark: number, queue: number): Promise<void> {
+    if (this.closed) throw new Error('the lab was closed');
+    const [cmd, ...args] = [...this.prefix, 'python3', script, String(queue)];
+    const child = spawn(cmd!, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.delayer = child;
+    child.stdin!.on('error', () => {});
+    let err = '';
+    child.stderr!.on('data', (b: Buffer) => {
+      if (err.length < 2000) err += b;
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.once('data', () => resolve());
+      child.on('error', reject);
+      child.on('close', (code, signal) => reject(new Error(`it exited (${signal ?? code})${err.trim() ? `: ${err.trim()}` : ''}`)));
+    });
+    child.on('exit', () => {
+      if (this.delayer === child) this.delaying = undefined;
+    });
+    const rule = `-t mangle -A POSTROUTING -m mark --mark ${mark}/${mark} -j NFQUEUE --queue-num ${queue} --queue-bypass`;
+    const check = rule.replace('-A', '-C');
+    // IPv6 where the router has it; IPv4 always.
+    const rules = `iptables -w ${check} 2>/dev/null || iptables -w ${rule}\n(ip6tables -w ${check} || ip6tables -w ${rule}) 2>/dev/null || true`;
+    await this.mustRun(['sh', '-c', rules]).catch((e: unknown) => {
+      child.kill('SIGKILL');
+      throw e;
+    });
+  }
+
   /** Sends one settle probe with a `size`-byte payload from the router itself. */
   async sendProbe(size: number): Promise<void> {
     if (this.prefix.length === 0) {
@@ -195,6 +242,7 @@ export class RouterAgent {
   close(): void {
     this.closed = true;
     this.monitor?.kill('SIGKILL');
+    this.delayer?.kill('SIGKILL');
   }
 }
 

@@ -4,8 +4,8 @@
  * settle barrier. A driver hands it a `RouterPort` — the agent itself (netns)
  * or a proxy speaking its line protocol (docker, `StdioRouterPort`).
  */
-import { FaultError, routerIfLearner, routerIfPeer, expireCommands, faultCommands, natLive, parseCounters, parseFlows, ruleHandles, rulesFromEcho, type Fault, type FlowCount } from '../faults.ts';
-import type { Counter, LinkShape } from '../lab.ts';
+import { FaultError, routerIfLearner, routerIfPeer, expireCommands, faultCommands, matchExpr, natLive, parseCounters, parseFlows, ruleHandles, rulesFromEcho, validateFault, type Fault, type FlowCount } from '../faults.ts';
+import type { Counter, Delay, LinkShape } from '../lab.ts';
 import { TraceParser, WireSettler, type WireEvent } from '../wire.ts';
 import type { CommandResult } from './agent.ts';
 
@@ -18,7 +18,22 @@ export interface RouterPort {
   nft(args: string[], input?: string): Promise<CommandResult>;
   tc(args: string[]): Promise<CommandResult>;
   sendProbe(size: number): unknown;
+  /**
+   * Starts the router's delaying program (harness/router/delay.py) if it is
+   * not running, with the rule that hands it marked packets; absent where the
+   * router cannot run it (the per-host Docker design's router container).
+   */
+  delayer?(): Promise<void>;
 }
+
+/**
+ * The mark bit of a packet the delaying program holds: chain `delay` sets it
+ * with the packet's delay (ms | jitter << 16) and one iptables rule hands such
+ * packets to the program's queue. nftables' own `queue` needs CONFIG_NFT_QUEUE,
+ * which some kernels (this one) lack while they have iptables' NFQUEUE.
+ */
+export const delayMark = 0x8000_0000;
+export const delayQueue = 0;
 
 export class RouterLink {
   /** Rule texts by nftables handle: `nft monitor trace` names rules loaded after it started only by handle. */
@@ -34,6 +49,16 @@ export class RouterLink {
   private readonly faults = new Map<string, Fault>();
   /** How many times mappings were removed (harness/faults.ts expireCommands). */
   private epoch = 0;
+  /** The delays in force, by direction, peer and match (delayKey), in the order they were set. */
+  private readonly delays = new Map<string, Delay>();
+  /** Links with a rate limit: tbf holds their root, so netem cannot. */
+  private readonly rated = new Set<string>();
+  /** Links whose root is netem now. */
+  private netemLinks = new Set<string>();
+  /** Does this kernel have sch_netem? Learned by the first try. */
+  private netem: boolean | undefined;
+  /** Chain `delay` exists (made with the first delay the program holds). */
+  private delayChain = false;
 
   constructor(
     private readonly port: RouterPort,
@@ -97,6 +122,8 @@ export class RouterLink {
   async shape(s: LinkShape): Promise<void> {
     const ifaces = linkInterfaces(s, this.peers);
     for (const dev of ifaces) {
+      if (s.rateKbit === 0) this.rated.delete(dev);
+      else this.rated.add(dev);
       const args =
         s.rateKbit === 0
           ? ['qdisc', 'del', 'dev', dev, 'root']
@@ -104,6 +131,83 @@ export class RouterLink {
       const r = await this.port.tc(args);
       if (r.code !== 0 && s.rateKbit !== 0) throw new Error(`tc ${args.join(' ')}: ${r.stderr.trim()}`);
     }
+    // A rate limit takes the root netem had, and frees it: the delays find their place again.
+    if (this.delays.size > 0) await this.placeDelays();
+  }
+
+  /** Sets, replaces or (ms 0) removes a delay (harness/lab.ts Delay). */
+  async delay(d: Delay): Promise<void> {
+    const key = delayKey(d, this.peers);
+    const before = new Map(this.delays);
+    this.delays.delete(key);
+    if (d.ms > 0) this.delays.set(key, d);
+    try {
+      await this.placeDelays();
+    } catch (err) {
+      this.delays.clear();
+      for (const [k, v] of before) this.delays.set(k, v);
+      throw err;
+    }
+  }
+
+  /**
+   * Puts every delay in force where it can be: all by netem when each is a
+   * whole link's, constant, on its own link without rate limit (so a packet
+   * meets one at most, as under the program); all by the delaying program
+   * otherwise: its chain's first matching rule marks a packet with its delay.
+   */
+  private async placeDelays(): Promise<void> {
+    const all = [...this.delays.values()];
+    const byNetem = new Map<string, number>();
+    const netemFits = all.every((d) => {
+      const devs = d.match || d.jitterMs ? undefined : wholeLinks(d, this.peers);
+      if (!devs || devs.some((dev) => this.rated.has(dev) || byNetem.has(dev))) return false;
+      for (const dev of devs) byNetem.set(dev, d.ms);
+      return true;
+    });
+    if (all.length > 0 && netemFits && this.netem !== false) {
+      for (const [dev, ms] of byNetem) {
+        const r = await this.port.tc(['qdisc', 'replace', 'dev', dev, 'root', 'netem', 'delay', `${ms}ms`, 'limit', '4096']);
+        if (r.code === 0) {
+          this.netem = true;
+          continue;
+        }
+        if (this.netem) throw new Error(`tc qdisc replace dev ${dev} root netem: ${r.stderr.trim()}`);
+        this.netem = false;
+        return this.placeDelays();
+      }
+      await this.delayRules([]);
+    } else {
+      byNetem.clear();
+      await this.delayRules(all);
+    }
+    for (const dev of this.netemLinks) if (!byNetem.has(dev) && !this.rated.has(dev)) await this.port.tc(['qdisc', 'del', 'dev', dev, 'root']);
+    this.netemLinks = new Set(byNetem.keys());
+  }
+
+  /** Replaces the rules of chain `delay` (after the faults': a packet a fault stops is not held). */
+  private async delayRules(delays: Delay[]): Promise<void> {
+    if (delays.length === 0 && !this.delayChain) return;
+    if (delays.length > 0) {
+      if (!this.port.delayer) {
+        throw new Error(
+          "added latency needs sch_netem (for a whole link's constant delay) or the router's delaying program, which the per-host Docker design's router cannot run (NETPROG_DOCKER_LABS=classic: use the default design)",
+        );
+      }
+      try {
+        await this.port.delayer();
+      } catch (err) {
+        throw new Error(
+          `added latency needs the router's delaying program (harness/router/delay.py: python3 and iptables${this.netem === false ? '; this kernel has no sch_netem' : ''}), which did not start: ${(err as Error).message}`,
+        );
+      }
+    }
+    const rules = delays.map((d) => {
+      const mark = delayMark | ((d.jitterMs ?? 0) << 16) | d.ms;
+      return `add rule inet ${routerTable} delay ${matchExpr({ ...d.match, direction: d.direction, peer: d.peer }, this.peers)} meta mark set ${mark >>> 0} comment "delay"\n`;
+    });
+    await this.nft(['-f', '-'], `add chain inet ${routerTable} delay { type filter hook forward priority 10; policy accept; }\nflush chain inet ${routerTable} delay\n${rules.join('')}`);
+    this.delayChain = true;
   }
 
   async counters(): Promise<Record<string, Counter>> {
@@ -160,6 +264,10 @@ export abstract class RouterLab {
 
   shape(s: LinkShape): Promise<void> {
     return this.#router.shape(s);
+  }
+
+  delay(d: Delay): Promise<void> {
+    return this.#router.delay(d);
   }
 
   counters(): Promise<Record<string, Counter>> {
@@ -259,6 +367,27 @@ export function linkInterfaces(s: LinkShape, peers: readonly string[]): string[]
   const i = peers.indexOf(s.peer);
   if (i < 0) throw new FaultError(`shape: the lab has no peer ${JSON.stringify(s.peer)} (peers: ${peers.join(', ') || 'none'})`);
   return [routerIfPeer(i)];
+}
+
+/** Checks a delay and names what it applies to: delays with the same key replace one another. */
+export function delayKey(d: Delay, peers: readonly string[]): string {
+  if (d.direction !== 'to-learner' && d.direction !== 'from-learner') throw new FaultError(`delay: direction ${JSON.stringify(d.direction)} is neither to-learner nor from-learner`);
+  if (!Number.isInteger(d.ms) || d.ms < 0 || d.ms > 60_000) throw new FaultError(`delay: ms ${d.ms} must be a whole number of milliseconds, 0..60000`);
+  const jitter = d.jitterMs ?? 0;
+  // 15 bits of the packet's mark carry it (delayMark).
+  if (!Number.isInteger(jitter) || jitter < 0 || jitter > Math.min(d.ms, 30_000)) throw new FaultError(`delay: jitterMs ${jitter} must be a whole number of milliseconds, 0..ms (30000 at most)`);
+  if (d.peer !== undefined && !peers.includes(d.peer)) throw new FaultError(`delay: the lab has no peer ${JSON.stringify(d.peer)} (peers: ${peers.join(', ') || 'none'})`);
+  const match = d.match ?? {};
+  if ('direction' in match || 'peer' in match) throw new FaultError('delay: direction and peer belong to the delay, not to its match');
+  validateFault({ id: 'delay', kind: 'drop', match });
+  const sorted = Object.fromEntries(Object.entries(match).sort(([a], [b]) => a.localeCompare(b)));
+  return JSON.stringify([d.direction, d.peer ?? null, sorted]);
+}
+
+/** The router interfaces a delay covers whole (netem's place), or undefined when it covers part of one. */
+function wholeLinks(d: Delay, peers: readonly string[]): string[] | undefined {
+  if (d.direction === 'to-learner') return d.peer === undefined ? [routerIfLearner] : undefined;
+  return linkInterfaces({ direction: 'from-learner', peer: d.peer, rateKbit: 0 }, peers);
 }
 
 /** A bucket of about 10 ms at the rate, and never less than two full-size packets. */
