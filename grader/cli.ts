@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
-import { doctorReport, driverNames, pickDriver, type DriverName } from './drivers.ts';
+import { doctorReport, driverNames, notReadyMessage, pickDriver, type DriverName } from './drivers.ts';
 import { exercises, findExercise, kitExercises } from './exercises.ts';
 import { packedRefusal } from './packed.ts';
 import { grade, type GradeResult } from './grade.ts';
@@ -274,7 +274,10 @@ async function main(argv: string[]): Promise<number> {
 
   const picked = await pickDriver(values.driver as DriverName | undefined);
   if ('problems' in picked) {
-    const problems = 'Cannot grade on this machine:\n' + picked.problems.map((p) => `  - ${p}`).join('\n');
+    // Asked for a driver: every reason it cannot run. Not asked: the one thing to do (grade doctor says the rest).
+    const problems = values.driver
+      ? 'Cannot grade on this machine:\n' + picked.problems.map((p) => `  - ${p}`).join('\n')
+      : notReadyMessage(['npx grade', ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' '), lang);
     if (run.json) console.log(JSON.stringify({ error: problems, exercise: targets.length === 1 ? targets[0]!.exercise.id : null }));
     console.error(problems);
     return 2;

@@ -1,6 +1,9 @@
 /** The lab drivers, how the default is chosen, and what `grade doctor` says about them. */
 import type { DriverStatus, LabDriver } from '../harness/lab.ts';
-import { DockerDriver } from '../harness/docker/driver.ts';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DockerDriver, dockerSocketDenied } from '../harness/docker/driver.ts';
+import type { Lang } from './hints.ts';
 import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
 import { NetnsDriver } from '../harness/netns/driver.ts';
 import { $try } from '../harness/exec.ts';
@@ -45,6 +48,44 @@ export async function pickDriver(
   return { problems };
 }
 
+const onPath = (tool: string): boolean =>
+  (process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':').some((dir) => dir && existsSync(path.join(dir, tool)));
+
+/**
+ * The first run on a machine that cannot grade yet: one short message, in the
+ * learner's language, naming the one command that would make it work here
+ * (`grade doctor` gives every detail). `command` is what the learner typed.
+ */
+export function notReadyMessage(command: string, lang: Lang): string {
+  const linux = process.platform === 'linux';
+  const root = process.getuid?.() === 0;
+  const tools = ['ip', 'nft', 'nsenter', 'setpriv', 'unshare'].every(onPath);
+  const denied = linux ? dockerSocketDenied() : undefined;
+  const sudo = `sudo ${command}`;
+  const say = {
+    en: {
+      head: 'grade cannot build its lab on this machine yet.',
+      docker: `Docker runs here, but your user may not use it. Run \`sudo usermod -aG docker $USER\`, log out and in again, and grade again (or grade as root: \`${sudo}\`).`,
+      sudo: `Grade as root, in network namespaces: \`${sudo}\``,
+      setup: `Install the tools once, then grade as root: \`sudo bin/setup && ${sudo}\``,
+      nested: 'This system may not create network namespaces (inside a container?). Grade on the host, or with Docker: `sudo bash .ci/docker-setup.sh`.',
+      desktop: 'Install Docker Desktop (https://docs.docker.com/get-docker/), start it, and grade again.',
+      more: '`npx grade doctor` says what this machine has and lacks.',
+    },
+    vi: {
+      head: 'grade chưa dựng được lab trên máy này.',
+      docker: `Docker đang chạy ở đây, nhưng user của bạn chưa được dùng nó. Chạy \`sudo usermod -aG docker $USER\`, đăng xuất rồi đăng nhập lại, rồi chấm lại (hoặc chấm với quyền root: \`${sudo}\`).`,
+      sudo: `Chấm với quyền root, trong network namespace: \`${sudo}\``,
+      setup: `Cài các công cụ một lần, rồi chấm với quyền root: \`sudo bin/setup && ${sudo}\``,
+      nested: 'Hệ thống này không cho tạo network namespace (đang ở trong một container?). Hãy chấm trên máy host, hoặc dùng Docker: `sudo bash .ci/docker-setup.sh`.',
+      desktop: 'Cài Docker Desktop (https://docs.docker.com/get-docker/), khởi động nó, rồi chấm lại.',
+      more: '`npx grade doctor` cho biết máy này có gì và thiếu gì.',
+    },
+  }[lang];
+  const advice = !linux ? say.desktop : denied ? say.docker : !root ? (tools ? say.sudo : say.setup) : tools ? say.nested : say.setup;
+  return `${say.head}\n  ${advice}\n  ${say.more}`;
+}
+
 /** Can this process make a network namespace? (Root alone is not enough inside some containers.) */
 async function namespacesPermitted(): Promise<string> {
   if (process.platform !== 'linux') return 'no (not Linux)';
@@ -75,7 +116,11 @@ export async function doctorReport(): Promise<string> {
   lines.push(`  nftables on this machine: ${nft.exitCode === 0 ? 'yes' : 'no (the docker driver brings its own, in the lab image)'}`);
   if (process.platform === 'linux' && process.getuid?.() === 0) {
     const k = await kernelFeatures();
-    lines.push(`  netem: ${k.netem ? 'present (delay and jitter by qdisc)' : 'absent — delays come from peer programs instead; loss from nftables'}`);
+    const delayer = onPath('python3') && onPath('iptables');
+    lines.push(
+      `  netem: ${k.netem ? 'present (constant delay on whole links by qdisc)' : 'absent'}; the router's delaying program (python3 and iptables): ` +
+        (delayer ? 'present (added latency per link or flow, with jitter)' : 'missing — scenarios that add latency fail under the netns driver here; `sudo bin/setup` installs it'),
+    );
     lines.push(`  tbf: ${k.tbf ? 'present (bandwidth limits)' : 'absent'}`);
   }
   lines.push('');

@@ -149,3 +149,22 @@ t.test('after kill -9, the next run removes what the dead one left', async (t) =
   });
   t.same(leases, [], 'the dead run\'s learner uids are released');
 });
+
+t.test('a first run on a machine that is not ready: one short message with the command to run, exit 2', { skip: process.getuid?.() === 0 ? false : 'needs root to run as another user' }, async (t) => {
+  // As `nobody`: neither root nor in the docker group, so no driver can run.
+  const asNobody = (lang: string) =>
+    spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, bin, 'retry-backoff'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: '/tmp', LANG: lang, NODE_OPTIONS: '' },
+    });
+  const en = asNobody('C.UTF-8');
+  t.equal(en.status, 2, en.stderr);
+  t.match(en.stderr, /^grade cannot build its lab on this machine yet\./);
+  t.match(en.stderr, /sudo (usermod -aG docker|npx grade retry-backoff|bin\/setup)/, 'names the command to run');
+  t.ok(en.stderr.trim().split('\n').length <= 3, `three lines at most:\n${en.stderr}`);
+  t.notMatch(en.stderr, /\n\s+at /, 'no stack trace');
+  const vi = asNobody('vi_VN.UTF-8');
+  t.equal(vi.status, 2);
+  t.match(vi.stderr, /^grade chưa dựng được lab trên máy này\./, 'in the learner’s language');
+});

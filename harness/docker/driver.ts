@@ -15,7 +15,7 @@
  * graders on one daemon never collide; scenarios only use `lab.addresses`.
  */
 import { EventEmitter } from 'node:events';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable, type Duplex } from 'node:stream';
@@ -405,6 +405,7 @@ class DockerLab extends RouterLab implements Lab {
     this.driver.learnClock(readyAt, sent);
     link.learnHandles(loaded);
     for (const shape of this.spec.shapes ?? []) await link.shape(shape);
+    for (const delay of this.spec.delays ?? []) await link.delay(delay);
     this.link = link;
   }
 
@@ -587,6 +588,19 @@ class DockerLab extends RouterLab implements Lab {
   }
 }
 
+/** The daemon's local socket when it exists but this user may not open it (not in the docker group), else undefined. */
+export function dockerSocketDenied(): string | undefined {
+  const host = process.env.DOCKER_HOST;
+  const socket = host === undefined ? '/var/run/docker.sock' : host.startsWith('unix://') ? host.slice('unix://'.length) : undefined;
+  if (!socket || !existsSync(socket)) return undefined;
+  try {
+    accessSync(socket, fsConstants.R_OK | fsConstants.W_OK);
+    return undefined;
+  } catch {
+    return socket;
+  }
+}
+
 export class DockerDriver implements LabDriver {
   readonly name = 'docker' as const;
   readonly setupsAtOnce = 2;
@@ -602,9 +616,12 @@ export class DockerDriver implements LabDriver {
     try {
       client = await runtime(4000);
     } catch (err) {
+      const socket = dockerSocketDenied();
       problems.push(
-        `no Docker daemon answers (${(err as Error).message.split('\n')[0]}): install Docker — Debian/Ubuntu: ` +
-          '`sudo apt-get install docker.io` and start it (or run `sudo bash .ci/docker-setup.sh`), elsewhere Docker Desktop',
+        socket
+          ? `Docker runs here, but this user may not use it (no permission on ${socket}): \`sudo usermod -aG docker $USER\`, then log in again`
+          : `no Docker daemon answers (${(err as Error).message.split('\n')[0]}): install Docker — Debian/Ubuntu: ` +
+              '`sudo apt-get install docker.io` and start it (or run `sudo bash .ci/docker-setup.sh`), elsewhere Docker Desktop',
       );
       return { usable: false, problems, notes };
     }
