@@ -28,53 +28,22 @@ import { markdownReport } from './formats/markdown.ts';
 import { githubAnnotations, withoutCommands } from './formats/github.ts';
 import type { ExerciseDef } from './types.ts';
 import { loadScores, saveScore } from './scores.ts';
-import { formatHint, hintsOf, isLang, langs, pickLang } from './hints.ts';
-import { watchLoop, watchWords } from './watch.ts';
+import { formatHint, hintsOf, isLang, langs, pickLang, type Lang } from './hints.ts';
+import { messages } from './messages.ts';
+import { watchLoop } from './watch.ts';
 import { progressView } from './progress.ts';
 import { nearest } from './suggest.ts';
 
 class UsageError extends Error {}
 
-const usage = `Usage:
-  grade [--list]                         your progress: every exercise, done, in progress or not
-  grade <exercise> [options]             grade exercises/<exercise>/index.ts
-  grade --all [options]                  grade every exercise, in course order
-  grade <exercise> --watch               grade, then grade again each time you save
-                                         (keys: r grade again, h next hint, q quit)
-  grade hint <exercise> [--level N]      hints, level 1 to 3: where to look in the course,
-                                         which API, the shape of the fix
-  grade doctor                           show what this machine can run
-  grade pack learner|classroom|gradescope <dir|file.zip> [--exercises a,b]
-                                         hand exercises out (grade pack --help)
-
-Options:
-  --file PATH        grade this file instead (.ts .mts .js .mjs; Node built-ins only)
-  --solution         grade the reference solution (with --all: every reference)
-  --json             print one JSON object on stdout (with --all:
-                     {"exercises": [...], "score", "maxScore", "passed"})
-  --format F         also report as F: ${formatNames.join(', ')}.
-                     Repeatable; alone and without --out, F goes to stdout instead of the report
-  --out DIR          write each --format to its file in DIR (tap: results.tap, junit: junit.xml,
-                     classroom: classroom.json, markdown: summary.md, json: grade.json;
-                     gradescope, exercism, prairielearn: results.json, or <format>/results.json
-                     when several of them are asked)
-  --driver NAME      lab driver: netns or docker (default: the first this machine supports)
-  --seed N           repeat the draws of an earlier run (its report prints the seed)
-  --watch            stay and grade again on every save (--poll: poll the files instead of
-                     file events, e.g. on Docker Desktop's shared folders)
-  --lang en|vi       the language of hints and watch mode (default: NETPROG_LANG, then the locale)
-  --no-color         plain output
-  -h, --help         this text
-
-In GitHub Actions (GITHUB_ACTIONS=true) a grade also appends the markdown summary to
-$GITHUB_STEP_SUMMARY and annotates your file with the checks that did not pass.
-
-Exit status:
-  0    every check passes
-  1    some check fails, or your file does not compile
-  2    a usage or environment error, or the grader itself failed (not a verdict
-       on your code); with --json, stdout then holds {"error": "...", "exercise": "<id>"}
-  130  interrupted (Ctrl-C)`;
+/** The language of every word the CLI says, known before the arguments are parsed (a usage error is said in it too). */
+function earlyLang(argv: readonly string[]): Lang {
+  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
+  const flag = i < 0 ? undefined : argv[i]!.startsWith('--lang=') ? argv[i]!.slice('--lang='.length) : argv[i + 1];
+  return pickLang(flag !== undefined && isLang(flag) ? flag : undefined);
+}
+const m = messages(earlyLang(process.argv.slice(2)));
+const usage = m.usage(formatNames.join(', '));
 
 /** What the run has reached, for the ways out: what to tear down, what to name, how to say it. */
 const run: { json: boolean; exercise: string | null; driver?: LabDriver; reported: boolean } = {
@@ -92,7 +61,7 @@ function exit(code: number): Promise<never> {
     if (run.driver) {
       // A teardown that hangs must not keep a failed grade from ending.
       setTimeout(() => process.exit(code), 60_000);
-      await run.driver.closeAll().catch((err: unknown) => console.error(`grade: could not remove every lab: ${inert(messageOf(err))}`));
+      await run.driver.closeAll().catch((err: unknown) => console.error(`grade: ${m.notRemoved(inert(messageOf(err)))}`));
     }
     process.exit(code);
   })();
@@ -110,7 +79,7 @@ function failed(err: unknown): Promise<never> {
   const message = messageOf(err);
   if (run.json && !run.reported) console.log(JSON.stringify({ error: inert(message), exercise: run.exercise }));
   console.error(`grade: ${inert(message)}`);
-  console.error('grade: this is a failure of the grader or of this machine, not a verdict on your code (exit 2).');
+  console.error(`grade: ${m.notVerdict}`);
   if (process.env.GRADE_DEBUG) console.error(err);
   return exit(2);
 }
@@ -163,18 +132,18 @@ function outputs(values: { json?: boolean; format?: string[]; out?: string }): O
   for (const name of (values.format ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean)) {
     if (!isFormat(name)) {
       const near = nearest(name, formatNames);
-      throw new UsageError(`unknown format "${name}": use one of ${formatNames.join(', ')}` + (near.length ? ` (did you mean ${near.join(', ')}?)` : ''));
+      throw new UsageError(m.unknownFormat(name, [...formatNames], near));
     }
     if (!asked.includes(name)) asked.push(name);
   }
   if (values.out === undefined) {
-    if (values.json && asked.length > 0) throw new UsageError(`--json prints on stdout: give --out DIR for --format ${asked.join(', ')}`);
-    if (asked.length > 1) throw new UsageError(`only one format can go to stdout: give --out DIR for ${asked.join(', ')}`);
+    if (values.json && asked.length > 0) throw new UsageError(m.jsonNeedsOut(asked));
+    if (asked.length > 1) throw new UsageError(m.oneFormatOnStdout(asked));
     return { stdout: values.json ? 'json' : (asked[0] ?? 'human'), files: [] };
   }
-  if (asked.length === 0) throw new UsageError('--out DIR is where --format writes: name at least one --format');
+  if (asked.length === 0) throw new UsageError(m.outNeedsFormat);
   const dir = path.resolve(invokedFrom(), values.out);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out ${values.out}: not a folder`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(m.outNotFolder(values.out));
   const files = outputFiles(asked);
   return { stdout: values.json ? 'json' : 'human', files: asked.map((format) => ({ format, path: path.join(dir, files.get(format)!) })) };
 }
@@ -187,8 +156,8 @@ function reportedPath(file: string): string {
 }
 
 function checkFile(file: string): void {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`no such file: ${file}`);
-  if (!allowedExt.has(path.extname(file))) throw new UsageError(`${file}: expected a .ts, .mts, .js or .mjs file`);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(m.noSuchFile(file));
+  if (!allowedExt.has(path.extname(file))) throw new UsageError(m.badExtension(file));
 }
 
 const clock = (ms: number): string => {
@@ -208,19 +177,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  if (values.lang !== undefined && !isLang(values.lang)) throw new UsageError(`--lang takes one of ${langs.join(', ')}, not "${values.lang}"`);
+  if (values.lang !== undefined && !isLang(values.lang)) throw new UsageError(m.badLang(langs, values.lang));
   const lang = pickLang(values.lang);
   if (positionals[0] === 'hint') return hintMain(positionals.slice(1), values.level, lang);
-  if (values.level !== undefined) throw new UsageError('--level goes with `grade hint <exercise>`');
-  if (positionals.length > 1) throw new UsageError(`one exercise at a time (got ${positionals.join(', ')}); --all grades every exercise`);
+  if (values.level !== undefined) throw new UsageError(m.levelWithoutHint);
+  if (positionals.length > 1) throw new UsageError(m.oneExercise(positionals));
   const name = positionals[0];
   if (name === 'doctor') {
     console.log(await doctorReport());
     return 0;
   }
-  if (values.all && name) throw new UsageError(`--all grades every exercise: name none (got ${name})`);
+  if (values.all && name) throw new UsageError(m.allTakesNone(name));
   if (!values.all && (!name || values.list)) {
-    if (values.format || values.out) throw new UsageError('--format and --out report a grade: name an exercise, or --all');
+    if (values.format || values.out) throw new UsageError(m.formatNeedsGrade);
     if (values.json) {
       const scores = loadScores();
       console.log(JSON.stringify(exercises.map((e) => ({ id: e.id, title: e.title, part: e.part, lastScore: scores[e.id] ?? null }))));
@@ -229,37 +198,35 @@ async function main(argv: string[]): Promise<number> {
   }
   let targets: Array<{ exercise: ExerciseDef; file: string }>;
   if (values.all) {
-    if (values.file) throw new UsageError('--file and --all do not go together: --all grades exercises/<id>/index.ts (or, with --solution, the references)');
+    if (values.file) throw new UsageError(m.fileWithAll);
     targets = exercises.map((exercise) => ({ exercise, file: values.solution ? solutionFile(exercise.id) : exerciseFile(exercise.id) }));
   } else {
     const exercise = findExercise(name!);
     if (!exercise) {
       const near = nearest(name!, exercises.map((e) => e.id));
-      throw new UsageError(
-        `unknown exercise "${name}".` + (near.length ? ` Did you mean: ${near.join(', ')}?` : '') + ' Run `grade --list` to see them all.',
-      );
+      throw new UsageError(m.unknownExercise(name!, near));
     }
     run.exercise = exercise.id;
-    if (values.file && values.solution) throw new UsageError('--file and --solution do not go together');
+    if (values.file && values.solution) throw new UsageError(m.fileWithSolution);
     const file = values.solution ? solutionFile(exercise.id) : values.file ? path.resolve(invokedFrom(), values.file) : exerciseFile(exercise.id);
     targets = [{ exercise, file }];
   }
   if (values.watch) {
-    if (values.all) throw new UsageError('--watch follows one exercise: name it instead of --all');
-    if (values.json || values.format || values.out) throw new UsageError('--watch prints the report for you to read: it does not go with --json, --format or --out');
-    if (values.solution) throw new UsageError('--watch grades your file as you edit it: it does not go with --solution');
-  } else if (values.poll) throw new UsageError('--poll goes with --watch');
+    if (values.all) throw new UsageError(m.watchOne);
+    if (values.json || values.format || values.out) throw new UsageError(m.watchHuman);
+    if (values.solution) throw new UsageError(m.watchSolution);
+  } else if (values.poll) throw new UsageError(m.pollWithoutWatch);
   // A missing exercise file with --all is an error, never a smaller total: a grade of "every exercise" covers every one.
   for (const t of targets) checkFile(t.file);
   if (values.driver && !driverNames.includes(values.driver as DriverName)) {
-    throw new UsageError(`unknown driver "${values.driver}": use one of ${driverNames.join(', ')}`);
+    throw new UsageError(m.unknownDriver(values.driver, driverNames));
   }
 
   let seed: number | undefined;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
     if (!/^\d+$/.test(values.seed) || !Number.isSafeInteger(seed) || seed < 1 || seed >= 2 ** 31) {
-      throw new UsageError(`--seed takes a whole number from 1 to ${2 ** 31 - 1} (the one a report printed), not "${values.seed}"`);
+      throw new UsageError(m.badSeed(2 ** 31 - 1, values.seed));
     }
   }
   const out = outputs(values);
@@ -268,7 +235,7 @@ async function main(argv: string[]): Promise<number> {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new UsageError(`--out: cannot make ${dir}: ${messageOf(err)}`);
+      throw new UsageError(m.outCannotMake(dir, messageOf(err)));
     }
   }
 
@@ -276,7 +243,7 @@ async function main(argv: string[]): Promise<number> {
   if ('problems' in picked) {
     // Asked for a driver: every reason it cannot run. Not asked: the one thing to do (grade doctor says the rest).
     const problems = values.driver
-      ? 'Cannot grade on this machine:\n' + picked.problems.map((p) => `  - ${p}`).join('\n')
+      ? `${m.cannotGrade}\n` + picked.problems.map((p) => `  - ${p}`).join('\n')
       : notReadyMessage(['npx grade', ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' '), lang);
     if (run.json) console.log(JSON.stringify({ error: problems, exercise: targets.length === 1 ? targets[0]!.exercise.id : null }));
     console.error(problems);
@@ -304,7 +271,7 @@ async function main(argv: string[]): Promise<number> {
   const stop = (sig: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
-    process.stderr.write(`\n${sig}: removing the labs…\n`);
+    process.stderr.write(`\n${m.interrupted(sig)}\n`);
     void exit(130);
   };
   process.on('SIGINT', stop);
@@ -329,7 +296,7 @@ async function main(argv: string[]): Promise<number> {
     if (e.phase === 'start') process.stderr.write(style.dim(inert(`  … ${e.scenario}`) + '\n'));
     if (e.phase === 'wait' && !waitShown) {
       waitShown = true;
-      process.stderr.write(style.dim(`  … waiting for a lab: ${e.detail}\n`));
+      process.stderr.write(style.dim(`  … ${m.waitingForLab(e.detail ?? '')}\n`));
     }
     if (e.phase === 'retry') process.stderr.write(style.dim(inert(`  … ${e.scenario}: ${e.detail}`) + '\n'));
     if (e.phase === 'error') process.stderr.write(style.yellow(inert(`  ! ${e.scenario}: ${e.detail}`) + '\n'));
@@ -348,7 +315,7 @@ async function main(argv: string[]): Promise<number> {
       try {
         saveScore(exercise.id, file, { score: result.score, maxScore: result.maxScore, at: new Date().toISOString() });
       } catch (err) {
-        console.error(`grade: your score could not be saved: ${inert(messageOf(err))}`);
+        console.error(`grade: ${m.notSaved(inert(messageOf(err)))}`);
       }
     }
     return result;
@@ -359,7 +326,7 @@ async function main(argv: string[]): Promise<number> {
     const code = await watchLoop({
       file,
       poll: values.poll,
-      words: watchWords[lang],
+      words: messages(lang).watch,
       hint: (level) => ({ text: formatHint(exercise.id, hints, level, lang, true), count: hints.length }),
       gradeOnce: async () => {
         const result = await gradeOne(exercise, file);
@@ -374,11 +341,11 @@ async function main(argv: string[]): Promise<number> {
   for (const [i, { exercise, file }] of targets.entries()) {
     run.exercise = exercise.id;
     if (showProgress && values.all) {
-      process.stderr.write(style.bold(`[${i + 1}/${targets.length}] ${exercise.id}`) + style.dim(` — ${exercise.title}  (${clock(Date.now() - started)} elapsed)`) + '\n');
+      process.stderr.write(style.bold(`[${i + 1}/${targets.length}] ${exercise.id}`) + style.dim(` — ${exercise.title}  ${m.elapsed(clock(Date.now() - started))}`) + '\n');
     }
     const result = await gradeOne(exercise, file);
     if (!result) return interrupted ? 130 : 2; // failed() is already closing the labs; its exit status stands
-    if (showProgress && values.all) process.stderr.write(style.dim(`  ${result.score}/${result.maxScore} in ${(result.wallMs / 1000).toFixed(1)} s\n`));
+    if (showProgress && values.all) process.stderr.write(style.dim(`  ${m.scoreIn(`${result.score}/${result.maxScore}`, (result.wallMs / 1000).toFixed(1))}\n`));
     graded.push({ result, file: reportedPath(file), title: exercise.title });
     if (out.stdout === 'human') printHuman(humanReport(result, exercise.title, style) + (values.all ? '\n' : ''));
   }
@@ -396,15 +363,15 @@ async function main(argv: string[]): Promise<number> {
 
 /** `grade hint <exercise> [--level N]`: one hint, in the learner's language, and the command for the next. */
 function hintMain(args: string[], level: string | undefined, lang: ReturnType<typeof pickLang>): number {
-  if (args.length !== 1) throw new UsageError('name one exercise: grade hint <exercise> [--level 1|2|3]');
+  if (args.length !== 1) throw new UsageError(m.hintOneExercise);
   const exercise = findExercise(args[0]!);
   if (!exercise) {
     const near = nearest(args[0]!, exercises.map((e) => e.id));
-    throw new UsageError(`unknown exercise "${args[0]}".` + (near.length ? ` Did you mean: ${near.join(', ')}?` : '') + ' Run `grade --list` to see them all.');
+    throw new UsageError(m.unknownExercise(args[0]!, near));
   }
   const hints = hintsOf(exercise.id, lang);
   const n = level === undefined ? 1 : Number(level);
-  if (!Number.isInteger(n) || n < 1 || n > Math.max(hints.length, 1)) throw new UsageError(`--level takes a whole number from 1 to ${hints.length}, not "${level}"`);
+  if (!Number.isInteger(n) || n < 1 || n > Math.max(hints.length, 1)) throw new UsageError(m.badLevel(hints.length, String(level)));
   console.log(formatHint(exercise.id, hints, n, lang));
   return 0;
 }
@@ -422,7 +389,7 @@ function reportToActions(graded: Graded[], onStdout: boolean): void {
     try {
       appendFileSync(summary, markdownReport(graded) + '\n');
     } catch (err) {
-      console.error(`grade: could not append to $GITHUB_STEP_SUMMARY: ${inert(messageOf(err))}`);
+      console.error(`grade: ${m.summaryNotWritten(inert(messageOf(err)))}`);
     }
   }
   const lines = githubAnnotations(graded);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DockerDriver, dockerSocketDenied } from '../harness/docker/driver.ts';
 import type { Lang } from './hints.ts';
+import { messages } from './messages.ts';
 import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
 import { NetnsDriver } from '../harness/netns/driver.ts';
 import { $try } from '../harness/exec.ts';
@@ -62,27 +63,8 @@ export function notReadyMessage(command: string, lang: Lang): string {
   const tools = ['ip', 'nft', 'nsenter', 'setpriv', 'unshare'].every(onPath);
   const denied = linux ? dockerSocketDenied() : undefined;
   const sudo = `sudo ${command}`;
-  const say = {
-    en: {
-      head: 'grade cannot build its lab on this machine yet.',
-      docker: `Docker runs here, but your user may not use it. Run \`sudo usermod -aG docker $USER\`, log out and in again, and grade again (or grade as root: \`${sudo}\`).`,
-      sudo: `Grade as root, in network namespaces: \`${sudo}\``,
-      setup: `Install the tools once, then grade as root: \`sudo bin/setup && ${sudo}\``,
-      nested: 'This system may not create network namespaces (inside a container?). Grade on the host, or with Docker: `sudo bash .ci/docker-setup.sh`.',
-      desktop: 'Install Docker Desktop (https://docs.docker.com/get-docker/), start it, and grade again.',
-      more: '`npx grade doctor` says what this machine has and lacks.',
-    },
-    vi: {
-      head: 'grade chưa dựng được lab trên máy này.',
-      docker: `Docker đang chạy ở đây, nhưng user của bạn chưa được dùng nó. Chạy \`sudo usermod -aG docker $USER\`, đăng xuất rồi đăng nhập lại, rồi chấm lại (hoặc chấm với quyền root: \`${sudo}\`).`,
-      sudo: `Chấm với quyền root, trong network namespace: \`${sudo}\``,
-      setup: `Cài các công cụ một lần, rồi chấm với quyền root: \`sudo bin/setup && ${sudo}\``,
-      nested: 'Hệ thống này không cho tạo network namespace (đang ở trong một container?). Hãy chấm trên máy host, hoặc dùng Docker: `sudo bash .ci/docker-setup.sh`.',
-      desktop: 'Cài Docker Desktop (https://docs.docker.com/get-docker/), khởi động nó, rồi chấm lại.',
-      more: '`npx grade doctor` cho biết máy này có gì và thiếu gì.',
-    },
-  }[lang];
-  const advice = !linux ? say.desktop : denied ? say.docker : !root ? (tools ? say.sudo : say.setup) : tools ? say.nested : say.setup;
+  const say = messages(lang).notReady;
+  const advice = !linux ? say.desktop : denied ? say.docker(sudo) : !root ? (tools ? say.sudo(sudo) : say.setup(sudo)) : tools ? say.nested : say.setup(sudo);
   return `${say.head}\n  ${advice}\n  ${say.more}`;
 }
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { exerciseFile } from './paths.ts';
+import { messages } from './messages.ts';
 
 export const langs = ['en', 'vi'] as const;
 export type Lang = (typeof langs)[number];
@@ -56,18 +57,12 @@ export function hintsOf(exerciseId: string, lang: Lang): Hint[] {
   return [];
 }
 
-const words = {
-  en: { hint: 'Hint', of: 'of', next: 'Next hint', key: 'press h', last: 'That was the last hint. The README says what is graded.', none: 'No hints for this exercise yet.' },
-  vi: { hint: 'Gợi ý', of: '/', next: 'Gợi ý tiếp theo', key: 'nhấn h', last: 'Đó là gợi ý cuối cùng. README nói rõ những gì được chấm.', none: 'Bài tập này chưa có gợi ý.' },
-} as const;
-
 /** One hint as the CLI prints it, with how to get the next one (a command, or in watch mode a key). */
 export function formatHint(exerciseId: string, hints: Hint[], level: number, lang: Lang, watching = false): string {
-  const w = words[lang];
+  const w = messages(lang).hint;
   const h = hints[level - 1];
   if (!h) return w.none;
-  const of = lang === 'en' ? ` ${w.of} ` : w.of;
-  const lines = [`${w.hint} ${h.level}${of}${hints.length} — ${exerciseId}: ${h.title}`, '', h.body, ''];
-  lines.push(level < hints.length ? `${w.next}: ${watching ? w.key : `npx grade hint ${exerciseId} --level ${level + 1}`}` : w.last);
+  const lines = [w.title(h.level, hints.length, exerciseId, h.title), '', h.body, ''];
+  lines.push(level < hints.length ? (watching ? w.nextKey : w.nextCommand(exerciseId, level + 1)) : w.last);
   return lines.join('\n');
 }

@@ -6,6 +6,7 @@
  */
 import type { SavedScore } from './scores.ts';
 import type { Lang } from './hints.ts';
+import { messages } from './messages.ts';
 
 export interface ListedExercise {
   id: string;
@@ -14,27 +15,6 @@ export interface ListedExercise {
 }
 
 type State = 'done' | 'progress' | 'new';
-
-const words = {
-  en: {
-    head: 'Your progress in the course',
-    done: (n: number, of: number) => `${n} of ${of} exercises done`,
-    points: (pct: number) => `${pct}% of all points (best scores)`,
-    best: (b: string, l: string) => `best ${b} · last ${l}`,
-    notStarted: 'not started',
-    next: (id: string) => `Next: npx grade ${id}   (npx grade hint ${id} for a hint, --watch to grade on every save)`,
-    all: 'Every exercise passes. Well done.',
-  },
-  vi: {
-    head: 'Tiến độ của bạn trong khóa học',
-    done: (n: number, of: number) => `đã xong ${n}/${of} bài tập`,
-    points: (pct: number) => `${pct}% tổng số điểm (điểm cao nhất)`,
-    best: (b: string, l: string) => `cao nhất ${b} · lần cuối ${l}`,
-    notStarted: 'chưa bắt đầu',
-    next: (id: string) => `Tiếp theo: npx grade ${id}   (npx grade hint ${id} để xem gợi ý, --watch để chấm mỗi khi lưu)`,
-    all: 'Mọi bài tập đều đạt. Làm tốt lắm.',
-  },
-} as const;
 
 const marks: Record<State, string> = { done: '✔', progress: '◐', new: '·' };
 
@@ -50,7 +30,7 @@ export function bar(fraction: number, width = 24): string {
 }
 
 export function progressView(exercises: readonly ListedExercise[], scores: Record<string, SavedScore>, lang: Lang): string {
-  const w = words[lang];
+  const w = messages(lang).progress;
   const states = exercises.map((e) => stateOf(scores[e.id]));
   const done = states.filter((s) => s === 'done').length;
   // Points: each exercise weighs the same, whatever its number of points.

@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { watch as chokidarWatch } from 'chokidar';
+import type { Messages } from './messages.ts';
 
 export interface WatchIo {
   input: NodeJS.ReadStream;
@@ -33,31 +34,7 @@ export interface WatchOptions {
   words: WatchWords;
 }
 
-export interface WatchWords {
-  grading: (file: string) => string;
-  /** Said under the report (which gives the score): how it compares with the grade before. */
-  change: (now: string, before: string) => string;
-  compileError: string;
-  keys: (dir: string) => string;
-  bye: string;
-}
-
-export const watchWords: Record<'en' | 'vi', WatchWords> = {
-  en: {
-    grading: (file) => `Grading ${file} …`,
-    change: (now, before) => `Before this grade: ${before} → now ${now}`,
-    compileError: 'Your file does not compile: fix it and save, and it is graded again.',
-    keys: (dir) => `Watching ${dir} — save to grade again · r grade again · h next hint · q quit`,
-    bye: 'Stopped watching.',
-  },
-  vi: {
-    grading: (file) => `Đang chấm ${file} …`,
-    change: (now, before) => `Lần chấm trước: ${before} → lần này ${now}`,
-    compileError: 'File của bạn không compile được: sửa rồi lưu lại, bài sẽ được chấm lại.',
-    keys: (dir) => `Đang theo dõi ${dir} — lưu file để chấm lại · r chấm lại · h gợi ý tiếp · q thoát`,
-    bye: 'Đã dừng theo dõi.',
-  },
-};
+export type WatchWords = Messages['watch'];
 
 /** Polling where inotify is unlikely to see edits: asked for, or inside a container (bind mounts). */
 export function shouldPoll(asked: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
