@@ -10,12 +10,13 @@
 import t from 'tap';
 import exercise, { forcedEarlyMs, forcedLateMs, idleCloseMs } from '../grader/exercises/graceful-shutdown/index.ts';
 import type { DeadlinePlan, DrainPlan, RunEvidence } from '../grader/exercises/graceful-shutdown/scenarios.ts';
-import type { AgentEvent } from '../harness/process.ts';
+import type { AgentEvent, ExitInfo } from '../harness/process.ts';
 
 const check = (id: string) => exercise.checks.find((c) => c.id === id)!;
 const ev = (e: AgentEvent): AgentEvent => e;
 
-function evidence(over: Partial<RunEvidence>): RunEvidence {
+/** `exit`: how the learner's process ended (null: still running when the watch ended). */
+function evidence({ exit = null, ...over }: Partial<RunEvidence> & { exit?: ExitInfo | null }): RunEvidence {
   return {
     plan: {} as DrainPlan,
     port: 30000,
@@ -25,12 +26,9 @@ function evidence(over: Partial<RunEvidence>): RunEvidence {
     signalAt: 1000,
     signalDoneAt: 1000,
     client: [],
-    exit: null,
-    killed: false,
-    wire: [],
+    learner: { events: [], exit, killed: null, startedAt: 0, endedAt: exit?.t ?? null, stderr: '', stdout: '', wire: [] },
     learnerAddress: '10.0.0.2',
     clientAddress: '10.0.0.3',
-    stderr: '',
     ...over,
   };
 }

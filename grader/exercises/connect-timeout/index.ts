@@ -3,14 +3,13 @@
  * connect timeout; the learner builds one. Graded from the router's view of
  * the SYNs and from what the promise did, under DROP and REJECT.
  */
-import type { Lab } from '../../../harness/lab.ts';
-import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
-import { synsFrom, type WireEvent } from '../../../harness/wire.ts';
-import { ms, readsAsTimeout, errorSummary, firstErrorLine } from '../../evidence.ts';
-import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { AgentEvent } from '../../../harness/process.ts';
+import { synsFrom } from '../../../harness/wire.ts';
+import { ms, readsAsTimeout, errorSummary } from '../../evidence.ts';
+import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { RunnerConfig } from './runner.ts';
-import { startRunner } from '../../runner.ts';
 
 const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
@@ -35,14 +34,11 @@ export const ranges = {
 /** Everything one call left behind. */
 export interface CallEvidence {
   connectMs: number;
-  events: AgentEvent[];
-  exit: ExitInfo | null;
+  learner: ProcessRecord;
   /** The learner process stayed up this long after our runner let go (null: it did not exit). */
   lingerMs: number | null;
-  wire: WireEvent[];
   learnerAddress: string;
   port: number;
-  stderr: string;
   /** The round trips' bytes, as drawn. */
   payloads: string[];
   /** What the echo peer recorded (reachable scenarios): connections accepted, bytes received. */
@@ -61,33 +57,24 @@ interface CallPlan {
 }
 
 async function call(ctx: ScenarioContext, plan: CallPlan): Promise<CallEvidence> {
-  const { lab, programs } = ctx;
+  const { lab } = ctx;
   const { port, connectMs, observeMs, pingGapsMs = [], payloads = [] } = plan;
-  let peer: LabProcess | undefined;
-  if (plan.echo) {
-    peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ port, mode: 'echo' })] });
-    if (!(await peer.waitFor('listening', 5000))) throw new Error(`the echo peer did not start: ${peer.stderr}`);
-  }
+  const peer = plan.echo ? await startPeer(ctx, 'server', { config: { port, mode: 'echo' }, ready: 'listening' }) : undefined;
   const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs, payloads };
-  const learner = await startRunner(ctx, cfg, { wallMs: observeMs + 8000 });
+  const learner = await runProgram(ctx, { config: cfg }, { wallMs: observeMs + 8000 });
   const done = await learner.waitFor('done', observeMs + 6000);
   let lingerMs: number | null = null;
   if (done) {
     const exit = await learner.waitExit(lingerLimitMs);
     lingerMs = exit ? exit.t - done.t : null;
   }
-  const exit = (await learner.waitExit(observeMs + 7000)) ?? (await learner.kill());
-  // Every SYN the socket sent is on the wire before we read it.
-  await lab.settleWire();
   return {
     connectMs,
-    events: learner.events,
-    exit,
+    // Every SYN the socket sent is on the wire before the record is taken.
+    learner: await observe(lab, learner, { exitWithinMs: observeMs + 7000 }),
     lingerMs,
-    wire: [...lab.wire()],
     learnerAddress: lab.addresses.learner,
     port,
-    stderr: learner.stderr.slice(0, 2000),
     payloads,
     peerEvents: peer ? [...peer.events] : [],
   };
@@ -97,6 +84,9 @@ async function call(ctx: ScenarioContext, plan: CallPlan): Promise<CallEvidence>
 const lingerLimitMs = 1500;
 
 const lab = (faults: Scenario['lab']['faults'] = []): Scenario['lab'] => ({ peers: ['server'], faults });
+
+type Evidence = Record<'reachable' | 'reachable-short' | 'drop-syn' | 'reject-reset' | 'reject-host-unreachable', CallEvidence>;
+const kit = exerciseKit<Evidence>();
 
 function scenarios(draws: Draws): Scenario<CallEvidence>[] {
   const [reachablePort, shortPort, dropPort, resetPort, unreachablePort] = draws.distinct('ports', 5, ...ranges.port);
@@ -112,15 +102,15 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
   const first = token('first');
   const later = token('later');
   return [
-    {
+    kit.scenario({
       id: 'reachable',
       title: 'reachable echo peer, generous connectMs',
       lab: lab(),
       inherentWaitMs: 0,
       deadlineMs: 20_000,
       run: (ctx) => call(ctx, { port: reachablePort!, connectMs: reachableConnectMs, observeMs: 5000, echo: true, pingGapsMs: [0], payloads: [hello] }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'reachable-short',
       title: 'reachable echo peer, socket used past connectMs',
       lab: lab(),
@@ -136,24 +126,24 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
           pingGapsMs: [0, shortConnectMs + pastMs],
           payloads: [first, later],
         }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'drop-syn',
       title: 'SYNs silently dropped by a firewall',
       lab: lab([{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: dropPort!, synOnly: true } }]),
       inherentWaitMs: dropConnectMs + 2100,
       deadlineMs: 20_000,
       run: (ctx) => call(ctx, { port: dropPort!, connectMs: dropConnectMs, observeMs: dropConnectMs + 2100 }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'reject-reset',
       title: 'SYNs rejected with a TCP reset',
       lab: lab([{ id: 'reject-reset', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: resetPort!, synOnly: true } }]),
       inherentWaitMs: 0,
       deadlineMs: 20_000,
       run: (ctx) => call(ctx, { port: resetPort!, connectMs: resetConnectMs, observeMs: 3000 }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'reject-host-unreachable',
       title: 'SYNs answered with ICMP host-unreachable',
       lab: lab([
@@ -162,29 +152,21 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
       inherentWaitMs: 0,
       deadlineMs: 20_000,
       run: (ctx) => call(ctx, { port: unreachablePort!, connectMs: unreachableConnectMs, observeMs: 3000 }),
-    },
+    }),
   ];
 }
 
-function only(e: EvidenceSet, id: string): CallEvidence {
-  return e[id]![0] as CallEvidence;
-}
-
-function event(ev: CallEvidence, type: string): AgentEvent | undefined {
-  return ev.events.find((e) => e.type === type);
-}
+const event = (ev: CallEvidence, type: string): AgentEvent | undefined => eventOf(ev.learner, type);
 
 /** What the call did, in a phrase, for failure messages. */
 function outcome(ev: CallEvidence): string {
-  if (event(ev, 'missing-export')) return 'the module does not export connectWithTimeout';
-  const crash = event(ev, 'crash');
-  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
+  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcess(ev.learner)!;
   const rej = event(ev, 'rejected');
   const start = event(ev, 'call');
   if (rej && start) return `the promise rejected after ${ms(rej.t - start.t)} with ${errorSummary(rej.error)}`;
   if (event(ev, 'resolved')) return 'the promise resolved';
   if (event(ev, 'pending')) return 'the promise was still pending when we stopped watching';
-  if (ev.exit && ev.exit.code !== 0) return `the process exited with code ${ev.exit.code}${firstErrorLine(ev.stderr)}`;
+  if (ev.learner.exit && ev.learner.exit.code !== 0) return describeProcess(ev.learner)!;
   return 'the call never settled';
 }
 
@@ -213,9 +195,6 @@ function peerSays(ev: CallEvidence, i: number): string | undefined {
   return undefined;
 }
 
-const pass = (message: string): Verdict => ({ pass: true, message });
-const fail = (message: string): Verdict => ({ pass: false, message });
-
 function rejectedElapsed(ev: CallEvidence): number | undefined {
   const rej = event(ev, 'rejected');
   const start = event(ev, 'call');
@@ -243,15 +222,15 @@ function rejectsFastWith(ev: CallEvidence, code: string, fault: string): Verdict
   return pass(`rejected after ${ms(elapsed)} with ${code}`);
 }
 
-const checks: Check[] = [
-  {
+const checks = [
+  kit.check({
     id: 'connects-and-carries-data',
     category: 'correctness',
     title: 'resolves a connected socket that carries data',
     points: 2,
     needs: ['reachable'],
     judge(e) {
-      const ev = only(e, 'reachable');
+      const ev = e.evidence('reachable');
       const resolved = event(ev, 'resolved');
       if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
       if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
@@ -262,15 +241,15 @@ const checks: Check[] = [
       if (peer) return fail(peer);
       return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and they came back`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'socket-outlives-connect-ms',
     category: 'correctness',
     title: 'the connected socket keeps working after connectMs has passed',
     points: 1,
     needs: ['reachable-short'],
     judge(e) {
-      const ev = only(e, 'reachable-short');
+      const ev = e.evidence('reachable-short');
       const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
       if (!event(ev, 'resolved')) return fail(`with a reachable peer, ${outcome(ev)}.`);
       if (echoes[0] && !echoes[1]) {
@@ -284,15 +263,15 @@ const checks: Check[] = [
       if (peer) return fail(peer);
       return pass(`the peer still received and echoed our bytes more than connectMs (${ev.connectMs} ms) after the call`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'rejects-at-connect-ms',
     category: 'timeouts',
     title: 'gives up when connectMs has passed, not before and not much after',
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
-      const ev = only(e, 'drop-syn');
+      const ev = e.evidence('drop-syn');
       const elapsed = rejectedElapsed(ev);
       const lateLimit = ev.connectMs + 500;
       if (elapsed === undefined) {
@@ -307,15 +286,15 @@ const checks: Check[] = [
       if (elapsed > lateLimit) return fail(`rejected after ${ms(elapsed)}, long after connectMs (${ev.connectMs} ms).`);
       return pass(`rejected after ${ms(elapsed)} (connectMs ${ev.connectMs} ms)`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'timeout-error-reads-as-timeout',
     category: 'timeouts',
     title: 'the timeout error says it is a timeout',
     points: 1,
     needs: ['drop-syn'],
     judge(e) {
-      const ev = only(e, 'drop-syn');
+      const ev = e.evidence('drop-syn');
       const rej = event(ev, 'rejected');
       if (!rej) return fail(`the SYNs were dropped and ${outcome(ev)}, so there was no timeout error to read.`);
       if (!readsAsTimeout(rej.error)) {
@@ -326,16 +305,16 @@ const checks: Check[] = [
       }
       return pass(`rejected with ${errorSummary(rej.error)}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'destroys-socket-on-timeout',
     category: 'resources',
     title: 'after the timeout, no more SYNs leave the learner host',
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
-      const ev = only(e, 'drop-syn');
-      const syns = synsFrom(ev.wire, ev.learnerAddress, ev.port);
+      const ev = e.evidence('drop-syn');
+      const syns = synsFrom(ev.learner.wire, ev.learnerAddress, ev.port);
       const rej = event(ev, 'rejected');
       if (syns.length === 0) return fail('no SYN crossed the router: connectWithTimeout never opened a connection.');
       if (!rej) return fail(`${syns.length} SYN(s) crossed the router and ${outcome(ev)}.`);
@@ -349,15 +328,15 @@ const checks: Check[] = [
       }
       return pass(`${syns.length} SYN(s) before the rejection, none after`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'no-timer-left-behind',
     category: 'resources',
     title: 'on success, no timer is left to keep the process alive',
     points: 1,
     needs: ['reachable'],
     judge(e) {
-      const ev = only(e, 'reachable');
+      const ev = e.evidence('reachable');
       if (!event(ev, 'done')) return fail(`with a reachable peer, ${outcome(ev)}, so there was nothing to clean up after.`);
       if (peerReceived(ev, 0) === 'no-connection') {
         return fail(`the echo peer saw no connection from the learner host, so no real socket was opened and closed: ${peerSays(ev, 0)}`);
@@ -370,23 +349,23 @@ const checks: Check[] = [
       }
       return pass(`the process exited ${ms(ev.lingerMs)} after the socket closed`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'refused-fast',
     category: 'error-handling',
     title: 'REJECT with TCP reset: fails fast with ECONNREFUSED',
     points: 2,
     needs: ['reject-reset'],
-    judge: (e) => rejectsFastWith(only(e, 'reject-reset'), 'ECONNREFUSED', 'REJECT with tcp reset'),
-  },
-  {
+    judge: (e) => rejectsFastWith(e.evidence('reject-reset'), 'ECONNREFUSED', 'REJECT with tcp reset'),
+  }),
+  kit.check({
     id: 'host-unreachable-fast',
     category: 'error-handling',
     title: 'ICMP host-unreachable: fails fast with EHOSTUNREACH',
     points: 1,
     needs: ['reject-host-unreachable'],
-    judge: (e) => rejectsFastWith(only(e, 'reject-host-unreachable'), 'EHOSTUNREACH', 'ICMP host-unreachable'),
-  },
+    judge: (e) => rejectsFastWith(e.evidence('reject-host-unreachable'), 'EHOSTUNREACH', 'ICMP host-unreachable'),
+  }),
 ];
 
 const exercise: ExerciseDef = {
@@ -401,4 +380,3 @@ const exercise: ExerciseDef = {
 };
 
 export default exercise;
-export type { Lab };

@@ -3,7 +3,8 @@
  * (harness/runner-kit.ts): calls connectWithTimeout once and reports what the
  * promise did. It holds no expectations; the grader judges.
  */
-import { config, describeError, emit, emitSync, exitNow, after, importLearner, sleep } from '../../../harness/runner-kit.ts';
+import { config, describeError, emit, emitSync, exitNow, after, sleep } from '../../../harness/runner-kit.ts';
+import { learnerFunction, reportCrashes } from '../../kit/runner.ts';
 import net from 'node:net';
 
 export interface RunnerConfig {
@@ -46,11 +47,8 @@ function roundTrip(socket: net.Socket, payload: string, timeoutMs: number): Prom
 }
 
 async function main(): Promise<void> {
-  const fn = (await importLearner()).connectWithTimeout;
-  if (typeof fn !== 'function') {
-    emit('missing-export', { name: 'connectWithTimeout' });
-    return;
-  }
+  const fn = await learnerFunction<(h: string, p: number, ms: number) => Promise<unknown>>('connectWithTimeout');
+  if (!fn) return;
   let settled = false;
   const observe = after(cfg.observeMs, () => {
     if (!settled) emitSync('pending');
@@ -59,7 +57,7 @@ async function main(): Promise<void> {
   emit('call');
   let socket: unknown;
   try {
-    socket = await (fn as (h: string, p: number, ms: number) => Promise<unknown>)(cfg.host, cfg.port, cfg.connectMs);
+    socket = await fn(cfg.host, cfg.port, cfg.connectMs);
   } catch (err) {
     settled = true;
     emit('rejected', { error: describeError(err) });
@@ -84,8 +82,5 @@ async function main(): Promise<void> {
   emit('done');
 }
 
-process.on('uncaughtException', (err) => {
-  emitSync('crash', { error: describeError(err) });
-  exitNow(70);
-});
+reportCrashes();
 void main();

@@ -6,14 +6,13 @@
  * learner's code says about itself that is read: the catalogue asks for it).
  */
 import type { Lab } from '../../../harness/lab.ts';
-import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
-import type { WireEvent } from '../../../harness/wire.ts';
+import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
 import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
-import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import { nowMs } from '../../../harness/clock.ts';
 import type { RunnerConfig } from './runner.ts';
-import { startRunner } from '../../runner.ts';
 
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const clientFile = new URL('../../../harness/peers/tcp-client.ts', import.meta.url).pathname;
@@ -49,30 +48,25 @@ export interface ServeEvidence {
   clientAddress: string;
   /** The runner's report of how startEchoServer's promise settled (null: it never did). */
   settled: AgentEvent | null;
-  /** The runner caught an uncaught exception (the process then exited). */
-  crash: AgentEvent | null;
-  /** How the learner process ended before we stopped it (null: it was still running). */
-  exit: ExitInfo | null;
+  /** The learner's process as it stood at the end (left running: the lab's close stops it). */
+  learner: ProcessRecord;
   /** Results of the peer client's steps, by step name. */
   steps: Record<string, AgentEvent | null>;
   /** For fault scenarios: the fault happened (the client reset; the router's counter and trace add detail). */
   faultSeen?: boolean;
   faultDetail?: string;
-  /** TCP resets that crossed the router. */
-  resets: WireEvent[];
-  stderr: string;
   /** When the fault was set off (grader's clock); null: no fault in this scenario, or it never came. */
   faultAt: number | null;
   /** Stderr that arrived after faultAt: what the program said about the fault. */
   stderrAfterFault: string;
-  stdout: string;
 }
 
 interface Session {
   lab: Lab;
   learner: LabProcess;
   client: LabProcess;
-  ev: ServeEvidence;
+  /** The evidence so far: the learner's record is taken at the end. */
+  ev: Omit<ServeEvidence, 'learner' | 'stderrAfterFault'>;
   seeds: number[];
   echoes: number;
 }
@@ -81,40 +75,28 @@ const settleLimitMs = 6000;
 
 async function startSession(ctx: ScenarioContext, plan: ScenarioPlan, occupy = false): Promise<Session> {
   const cfg: RunnerConfig = { port: plan.port, host: hostArg(ctx, plan.host), occupy };
-  const { lab, programs } = ctx;
-  const [learner, client] = await Promise.all([
-    startRunner(ctx, cfg, { wallMs: 20_000 }),
-    lab.startPeer('client', { file: programs.peers.client! }),
-  ]);
+  const { lab } = ctx;
+  const [learner, client] = await Promise.all([runProgram(ctx, { config: cfg }, { wallMs: 20_000 }), startPeer(ctx, 'client', { ready: 'ready' })]);
   const settled = await learner.waitFor('settled', settleLimitMs);
-  if (!(await client.waitFor('ready', 5000))) throw new Error(`the client peer did not start: ${client.stderr}`);
-  const ev: ServeEvidence = {
+  const ev: Session['ev'] = {
     port: cfg.port,
     learnerAddress: lab.addresses.learner,
     clientAddress: lab.addresses.peers.client!,
     settled,
-    crash: null,
-    exit: null,
     steps: {},
-    resets: [],
-    stderr: '',
     faultAt: null,
-    stderrAfterFault: '',
-    stdout: '',
   };
   return { lab, learner, client, ev, seeds: plan.seeds, echoes: 0 };
 }
 
 /** Reads the learner's final state; the lab's close() kills what is left. */
-function finish(s: Session): ServeEvidence {
+async function finish(s: Session): Promise<ServeEvidence> {
   const { ev, learner, lab } = s;
-  ev.crash = learner.events.find((e) => e.type === 'crash') ?? null;
-  ev.exit = learner.exit ?? null;
-  ev.resets = lab.wire().filter((w) => w.proto === 'tcp' && w.flags.includes('rst'));
-  ev.stderr = learner.stderr.slice(0, 4000);
-  ev.stderrAfterFault = ev.faultAt === null ? '' : learner.stderrSince(ev.faultAt).slice(0, 4000);
-  ev.stdout = learner.stdout.slice(0, 4000);
-  return ev;
+  return {
+    ...ev,
+    learner: await observe(lab, learner, { keepRunning: true }),
+    stderrAfterFault: ev.faultAt === null ? '' : learner.stderrSince(ev.faultAt).slice(0, 4000),
+  };
 }
 
 async function open(s: Session, tag: string, retryRefusedMs = 0): Promise<AgentEvent | null> {
@@ -147,15 +129,6 @@ async function openAndEcho(s: Session, tag: string, id: string, chunks: number[]
   return echo(s, tag, id, chunks, gapMs);
 }
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, stepMs = 20): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return true;
-    if (Date.now() >= end) return false;
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
-
 const served = (s: Session): boolean => s.ev.settled?.outcome === 'resolved';
 
 /** A crash happens within milliseconds of the error; this much quiet afterwards means it survived. */
@@ -169,7 +142,7 @@ async function clientResets(s: Session, lab: Lab, detail: string): Promise<void>
   const done = await s.client.waitFor('reset', 5000, (e) => e.tag === 'victim');
   if (!done) throw new Error(`the client peer did not reset its connection: ${s.client.stderr}`);
   const rst = (): boolean => lab.wire().some((w) => w.src === s.ev.clientAddress && w.dport === s.ev.port && w.flags.includes('rst'));
-  const seen = await until(rst, 1500);
+  const seen = await waitUntil(rst, 1500);
   s.ev.faultSeen = true;
   s.ev.faultDetail = `${detail}${seen ? ' (the RST crossed the router)' : ''}`;
 }
@@ -184,8 +157,11 @@ async function afterFault(s: Session): Promise<void> {
   // What the program says about the fault may trail it on a loaded machine: give it a moment to arrive
   // (a program that reports nothing waits this out, one that reported already does not).
   const since = s.ev.faultAt ?? 0;
-  await until(() => codesIn(s.learner.stderrSince(since)).length > 0 || !s.learner.running, 1000);
+  await waitUntil(() => codesIn(s.learner.stderrSince(since)).length > 0 || !s.learner.running, 1000);
 }
+
+type Evidence = Record<'echo' | 'client-reset' | 'client-vanishes' | 'port-in-use', ServeEvidence>;
+const kit = exerciseKit<Evidence>();
 
 function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
   const [echoPort, resetPort, vanishPort, busyPort] = draws.distinct('ports', 4, ...ranges.port);
@@ -203,7 +179,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
     busy: plan('port-in-use', busyPort!, 0),
   };
   return [
-  {
+  kit.scenario({
     id: 'echo',
     title: 'two clients echo through the router',
     lab: { peers: ['client'] },
@@ -221,8 +197,8 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       }
       return finish(s);
     },
-  },
-  {
+  }),
+  kit.scenario({
     id: 'client-reset',
     title: 'a client resets its connection mid-stream',
     lab: { peers: ['client'] },
@@ -241,8 +217,8 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       await afterFault(s);
       return finish(s);
     },
-  },
-  {
+  }),
+  kit.scenario({
     id: 'client-vanishes',
     title: 'a client vanishes while the server writes to it',
     lab: { peers: ['client'] },
@@ -270,7 +246,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       // next zero-window probe: that write meets the reset.
       s.client.send({ cmd: 'resume', tag: 'victim' });
       let rejected = 0;
-      const hit = await until(async () => {
+      const hit = await waitUntil(async () => {
         rejected = (await ctx.lab.counters()).vanish?.packets ?? 0;
         return rejected > 0;
       }, 1500, 50);
@@ -288,8 +264,8 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       await afterFault(s);
       return finish(s);
     },
-  },
-  {
+  }),
+  kit.scenario({
     id: 'port-in-use',
     title: 'the port is already taken',
     lab: { peers: ['client'] },
@@ -303,32 +279,31 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       await s.learner.waitExit(crashWindowMs);
       return finish(s);
     },
-  },
+  }),
   ];
 }
 
-function only(e: EvidenceSet, id: string): ServeEvidence {
-  return e[id]![0] as ServeEvidence;
-}
-
-const pass = (message: string): Verdict => ({ pass: true, message });
-const fail = (message: string): Verdict => ({ pass: false, message });
+const crashOf = (ev: ServeEvidence): AgentEvent | undefined => eventOf(ev.learner, 'crash');
 
 /** How startEchoServer's promise ended, in a phrase. */
 function settledPhrase(ev: ServeEvidence): string {
   const st = ev.settled;
-  if (st?.outcome === 'missing-export') return 'the module does not export startEchoServer';
+  const { exit, stderr } = ev.learner;
+  if (eventOf(ev.learner, 'missing-export')) return describeProcess(ev.learner)!;
   if (st?.outcome === 'rejected') return `startEchoServer rejected with ${errorSummary(st.error)}`;
   if (st?.outcome === 'resolved') return 'startEchoServer resolved';
-  if (ev.crash) return `the process crashed before startEchoServer settled (${errorSummary(ev.crash.error)})`;
-  if (ev.exit) return `the process exited with code ${ev.exit.code} before startEchoServer settled${firstErrorLine(ev.stderr)}`;
+  const crash = crashOf(ev);
+  if (crash) return `the process crashed before startEchoServer settled (${errorSummary(crash.error)})`;
+  if (exit) return `the process exited with code ${exit.code} before startEchoServer settled${firstErrorLine(stderr)}`;
   return `startEchoServer's promise was still pending after ${ms(settleLimitMs)}`;
 }
 
 /** How the process ended, in a phrase (null when it was still running). */
 function deathPhrase(ev: ServeEvidence): string | null {
-  if (ev.crash) return `your process exited with an uncaught ${(ev.crash.error as { code?: string })?.code ?? errorSummary(ev.crash.error)}`;
-  if (ev.exit) return `your process exited (code ${ev.exit.code}${ev.exit.signal ? `, signal ${ev.exit.signal}` : ''})${firstErrorLine(ev.stderr)}`;
+  const crash = crashOf(ev);
+  const { exit, stderr } = ev.learner;
+  if (crash) return `your process exited with an uncaught ${(crash.error as { code?: string })?.code ?? errorSummary(crash.error)}`;
+  if (exit) return `your process exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})${firstErrorLine(stderr)}`;
   return null;
 }
 
@@ -362,15 +337,15 @@ function codesIn(text: string): string[] {
   return socketErrorCodes.filter((c) => text.includes(c));
 }
 
-const checks: Check[] = [
-  {
+const checks = [
+  kit.check({
     id: 'resolves-when-listening',
     category: 'correctness',
     title: 'resolves with the server once it is listening',
     points: 1,
     needs: ['echo'],
     judge(e) {
-      const ev = only(e, 'echo');
+      const ev = e.evidence('echo');
       const st = ev.settled;
       if (st?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}. Resolve with the server from the 'listening' event (or listen()'s callback).`);
       if (!st.isServer) return fail('the promise resolved with something that is not a net.Server: resolve with the server itself.');
@@ -380,15 +355,15 @@ const checks: Check[] = [
       if (st.port !== ev.port) return fail(`the server is listening on port ${String(st.port)}, not on the port it was given (${ev.port}).`);
       return pass(`resolved with a listening server on port ${String(st.port)}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'echoes-every-byte',
     category: 'correctness',
     title: 'echoes every byte back, in order, to every client',
     points: 2,
     needs: ['echo'],
     judge(e) {
-      const ev = only(e, 'echo');
+      const ev = e.evidence('echo');
       if (ev.settled?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}, so no client could be served.`);
       const death = deathPhrase(ev);
       const chunks = ev.steps.chunks;
@@ -409,8 +384,8 @@ const checks: Check[] = [
       if (!big?.ok) return fail(`a client sent 1 MiB in one write: ${echoPhrase(big)}${death ? `, and ${death}` : ''}.`);
       return pass('two clients at once: six chunks and 1 MiB came back byte for byte');
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'survives-client-reset',
     category: 'error-handling',
     title: 'survives a client that resets mid-stream (ECONNRESET) and keeps serving',
@@ -418,12 +393,12 @@ const checks: Check[] = [
     needs: ['client-reset'],
     judge: (e) =>
       survives(
-        only(e, 'client-reset'),
+        e.evidence('client-reset'),
         'a client sent data and then reset its connection (RST)',
         "In Node an 'error' event without a listener is thrown: attach socket.on('error', …) to every accepted socket.",
       ),
-  },
-  {
+  }),
+  kit.check({
     id: 'survives-vanished-client',
     category: 'error-handling',
     title: 'survives a client that vanishes while it writes (EPIPE / ECONNRESET) and keeps serving',
@@ -431,19 +406,19 @@ const checks: Check[] = [
     needs: ['client-vanishes'],
     judge: (e) =>
       survives(
-        only(e, 'client-vanishes'),
+        e.evidence('client-vanishes'),
         'a client stopped reading and vanished while your server was still writing its echo',
         "The failed write surfaces as an 'error' event (EPIPE or ECONNRESET) on that socket: listen for it on every accepted socket, and let the socket go.",
       ),
-  },
-  {
+  }),
+  kit.check({
     id: 'port-in-use-rejects',
     category: 'error-handling',
     title: 'port already in use: rejects with the EADDRINUSE error, no crash',
     points: 2,
     needs: ['port-in-use'],
     judge(e) {
-      const ev = only(e, 'port-in-use');
+      const ev = e.evidence('port-in-use');
       const st = ev.settled;
       const err = st?.error as { code?: string; message?: string } | undefined;
       if (st?.outcome === 'rejected' && err?.code === 'EADDRINUSE') {
@@ -451,7 +426,7 @@ const checks: Check[] = [
         if (death) return fail(`the promise rejected with EADDRINUSE, but then ${death}.`);
         return pass('rejected with EADDRINUSE and the process stayed up');
       }
-      if (!st && ev.crash) {
+      if (!st && crashOf(ev)) {
         return fail(
           `the port was taken and ${deathPhrase(ev)} instead of rejecting. listen() reports EADDRINUSE as an 'error' event on the server: ` +
             `listen for it (server.once('error', reject)) before calling listen().`,
@@ -468,8 +443,8 @@ const checks: Check[] = [
       }
       return fail(`the port was already taken and ${settledPhrase(ev)}. Expected a rejection with Node's own EADDRINUSE error.`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'reports-socket-errors',
     category: 'error-handling',
     title: 'reports socket errors with their code on stderr',
@@ -481,7 +456,7 @@ const checks: Check[] = [
         ['client-reset', 'the client reset'],
         ['client-vanishes', 'the client vanished'],
       ] as const) {
-        const ev = only(e, id);
+        const ev = e.evidence(id);
         if (ev.settled?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}, so there were no socket errors to report.`);
         if (!ev.faultSeen) {
           return fail(`the server did not echo to the first client (${echoPhrase(ev.steps.victim)}), so no client could fail on it and there was no error to report.`);
@@ -493,17 +468,17 @@ const checks: Check[] = [
           continue;
         }
         const death = deathPhrase(ev);
-        if (ev.crash) {
+        if (crashOf(ev)) {
           return fail(`when ${what}, ${death} — it crashed instead of reporting the error. Log it from the socket's 'error' listener with its code (console.error).`);
         }
-        const early = codesIn(ev.stderr);
+        const early = codesIn(ev.learner.stderr);
         if (early.length > 0 && codesIn(ev.stderrAfterFault).length === 0) {
           return fail(
             `when ${what}, nothing your program wrote to stderr after the fault named the error; ${early.join(', ')} appeared only before it. ` +
               `Log the error when it happens, from the socket's 'error' listener: console.error('client socket error:', err.code).`,
           );
         }
-        if (codesIn(ev.stdout).length > 0) {
+        if (codesIn(ev.learner.stdout).length > 0) {
           return fail(`when ${what}, the error code went to stdout, not stderr: report errors with console.error (or console.warn).`);
         }
         return fail(
@@ -513,7 +488,7 @@ const checks: Check[] = [
       }
       return pass(`stderr named the errors (${found.join('; ')})`);
     },
-  },
+  }),
 ];
 
 const exercise: ExerciseDef = {

@@ -6,7 +6,8 @@
  * listener to the learner's server or sockets (that is what is graded) and
  * holds no expectations; the grader judges.
  */
-import { config, describeError, emit, emitSync, exitNow, importLearner } from '../../../harness/runner-kit.ts';
+import { config, describeError, emit } from '../../../harness/runner-kit.ts';
+import { learnerFunction, reportCrashes } from '../../kit/runner.ts';
 import net from 'node:net';
 
 export interface RunnerConfig {
@@ -20,15 +21,10 @@ export interface RunnerConfig {
 const cfg = config<RunnerConfig>();
 const NetServer = net.Server;
 
-// A crash is evidence, not noise: report it and exit the way an uncaught error would.
-// (Reporting here also keeps Node's own stack trace off stderr: stderr is the learner's log.)
-process.on('uncaughtException', (err) => {
-  emitSync('crash', { error: describeError(err) });
-  exitNow(70);
-});
+reportCrashes();
 
 // Nothing of ours may end the process early: the grader decides when it stops.
-setInterval(() => {}, 1 << 30);
+const keepAlive = setInterval(() => {}, 1 << 30);
 
 function listen(server: net.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -41,11 +37,9 @@ function listen(server: net.Server, port: number, host: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const fn = (await importLearner()).startEchoServer;
-  if (typeof fn !== 'function') {
-    emit('settled', { outcome: 'missing-export' });
-    return;
-  }
+  const fn = await learnerFunction<(...a: unknown[]) => Promise<unknown>>('startEchoServer');
+  // Nothing to serve: the process may end.
+  if (!fn) return clearInterval(keepAlive);
   if (cfg.occupy) {
     const squatter = net.createServer((s) => s.destroy());
     squatter.on('error', () => {});
@@ -61,7 +55,7 @@ async function main(): Promise<void> {
   emit('call');
   let result: unknown;
   try {
-    result = await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+    result = await fn(...args);
   } catch (err) {
     emit('settled', { outcome: 'rejected', error: describeError(err) });
     return;

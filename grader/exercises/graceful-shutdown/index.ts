@@ -8,19 +8,16 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { firstErrorLine, ms } from '../../evidence.ts';
-import type { Check, EvidenceSet, ExerciseDef, Verdict } from '../../types.ts';
+import type { ExerciseDef, Verdict } from '../../types.ts';
+import { fail, pass } from '../../kit/index.ts';
 import {
   clientPeerFile,
   defaultShutdownTimeoutMs,
+  kit,
   scenarios,
   type DeadlinePlan,
-  type DrainPlan,
-  type InterruptPlan,
   type RunEvidence,
 } from './scenarios.ts';
-
-const pass = (message: string): Verdict => ({ pass: true, message });
-const fail = (message: string): Verdict => ({ pass: false, message });
 
 /**
  * How long after the last response the process may take to exit: the course
@@ -39,10 +36,6 @@ export const aliveMarginMs = 1000;
 export const forcedEarlyMs = 50;
 export const forcedLateMs = 800;
 
-function only(e: EvidenceSet, id: string): RunEvidence {
-  return e[id]![0] as RunEvidence;
-}
-
 const ofConn = (ev: RunEvidence, id: string, type: string): AgentEvent[] => ev.client.filter((e) => e.type === type && e.id === id);
 const firstOf = (ev: RunEvidence, id: string, type: string): AgentEvent | undefined => ofConn(ev, id, type)[0];
 const response = (ev: RunEvidence, id: string, seq: number): AgentEvent | undefined =>
@@ -60,18 +53,18 @@ function closedAt(ev: RunEvidence, id: string): number | undefined {
 
 /** How the process ended, in a phrase ("after the signal" times are relative to it). */
 function exitPhrase(ev: RunEvidence): string {
-  if (ev.killed || !ev.exit) return 'was still running when we stopped watching';
-  const when = ev.signalAt !== null ? ` ${ms(ev.exit.t - ev.signalAt)} after ${ev.signal}` : '';
-  if (ev.exit.signal === ev.signal && ev.signalAt !== null) return `was killed by the ${ev.signal} itself ${ms(ev.exit.t - ev.signalAt)} later (nothing handles it)`;
-  if (ev.exit.signal) return `was killed by ${ev.exit.signal}${when}`;
-  return `exited with code ${ev.exit.code}${when}`;
+  if (!ev.learner.exit) return 'was still running when we stopped watching';
+  const when = ev.signalAt !== null ? ` ${ms(ev.learner.exit.t - ev.signalAt)} after ${ev.signal}` : '';
+  if (ev.learner.exit.signal === ev.signal && ev.signalAt !== null) return `was killed by the ${ev.signal} itself ${ms(ev.learner.exit.t - ev.signalAt)} later (nothing handles it)`;
+  if (ev.learner.exit.signal) return `was killed by ${ev.learner.exit.signal}${when}`;
+  return `exited with code ${ev.learner.exit.code}${when}`;
 }
 
 /** The server never answered: why, as far as we can tell. */
 function notServing(ev: RunEvidence, what = 'so there was no shutdown to judge'): Verdict {
   let why: string;
-  if (ev.exit && !ev.killed) {
-    why = `the process exited with code ${ev.exit.code}${ev.exit.signal ? ` (${ev.exit.signal})` : ''} before serving${firstErrorLine(ev.stderr)}`;
+  if (ev.learner.exit) {
+    why = `the process exited with code ${ev.learner.exit.code}${ev.learner.exit.signal ? ` (${ev.learner.exit.signal})` : ''} before serving${firstErrorLine(ev.learner.stderr)}`;
   } else {
     why = 'listen on process.env.PORT, on every address (no host, or 0.0.0.0)';
   }
@@ -84,12 +77,12 @@ function notServing(ev: RunEvidence, what = 'so there was no shutdown to judge')
  */
 function stillRunningAfter(ev: RunEvidence, t: number): boolean {
   if (ev.client.some((c) => c.type === 'response' && c.t > t)) return true;
-  if (ev.killed || !ev.exit) return true;
-  return ev.exit.t - t > aliveMarginMs;
+  if (!ev.learner.exit) return true;
+  return ev.learner.exit.t - t > aliveMarginMs;
 }
 
 /** Served, signalled: the checks below need that much. */
-function served(ev: RunEvidence): ev is RunEvidence & { signalAt: number; signalDoneAt: number } {
+function served<E extends RunEvidence>(ev: E): ev is E & { signalAt: number; signalDoneAt: number } {
   return ev.ready !== null && ev.signalAt !== null && ev.signalDoneAt !== null;
 }
 
@@ -100,16 +93,16 @@ function served(ev: RunEvidence): ev is RunEvidence & { signalAt: number; signal
  */
 const afterDelivery = (ev: { signalDoneAt: number }, t: number): number => Math.max(0, t - ev.signalDoneAt);
 
-const checks: Check[] = [
-  {
+const checks = [
+  kit.check({
     id: 'serves-routes',
     category: 'correctness',
     title: 'serves GET /work?ms=N ("done" after N ms) and every other path ("ok")',
     points: 2,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
-      const drain = ev.plan as DrainPlan;
+      const ev = e.evidence('drain-sigterm');
+      const drain = ev.plan;
       if (!ev.ready) return notServing(ev, 'the port given in PORT');
       if (ev.ready.status !== 200 || !bodyIs(ev.ready, 'ok')) return fail(`GET / answered ${says(ev.ready)}; expected 200 "ok".`);
       const other = response(ev, 'idle', 0);
@@ -124,15 +117,15 @@ const checks: Check[] = [
       }
       return pass(`GET / and GET ${drain.otherPath} answered 200 "ok"; GET /work?ms=${drain.probeWorkMs} answered "done" after ${ms(took)}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'refuses-new-connections',
     category: 'shutdown',
     title: 'after the signal, new connections are refused while the drain goes on',
     points: 2,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
+      const ev = e.evidence('drain-sigterm');
       if (!served(ev)) return notServing(ev);
       const accepted = firstOf(ev, 'late', 'connected');
       const after = (t: number): string => ms(t - ev.signalAt);
@@ -153,8 +146,8 @@ const checks: Check[] = [
       }
       if (refused.code !== 'ECONNREFUSED') return fail(`a new connection during the drain failed with ${refused.code}, not ECONNREFUSED.`);
       // The router's view: our SYN after the signal, answered by a reset from the learner's port.
-      const syns = synsFrom(ev.wire, ev.clientAddress, ev.port).filter((s) => s.t >= ev.signalAt);
-      const resets = ev.wire.filter(
+      const syns = synsFrom(ev.learner.wire, ev.clientAddress, ev.port).filter((s) => s.t >= ev.signalAt);
+      const resets = ev.learner.wire.filter(
         (w) =>
           w.proto === 'tcp' &&
           w.src === ev.learnerAddress &&
@@ -172,16 +165,16 @@ const checks: Check[] = [
         `a new connection ${after(refused.t)} after SIGTERM was refused (ECONNREFUSED; the router saw the SYN answered by RST) while the drain went on`,
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'in-flight-completes',
     category: 'shutdown',
     title: 'requests in flight at the signal finish with their normal response',
     points: 3,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
-      const drain = ev.plan as DrainPlan;
+      const ev = e.evidence('drain-sigterm');
+      const drain = ev.plan;
       if (!served(ev)) return notServing(ev);
       for (const [id, workMs] of [
         ['long', drain.longWorkMs],
@@ -202,15 +195,15 @@ const checks: Check[] = [
       const long = response(ev, 'long', 0)!;
       return pass(`both in-flight requests were answered 200 "done", the longer ${ms(long.t - ev.signalAt)} after SIGTERM`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'closes-idle-keepalive',
     category: 'shutdown',
     title: 'idle keep-alive connections are closed soon after the signal',
     points: 2,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
+      const ev = e.evidence('drain-sigterm');
       if (!served(ev)) return notServing(ev);
       const t = closedAt(ev, 'idle');
       if (t === undefined) {
@@ -237,15 +230,15 @@ const checks: Check[] = [
       }
       return pass(`our idle keep-alive connection was closed ${ms(after)} after SIGTERM, while the drain went on`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'keepalive-told-to-close',
     category: 'shutdown',
     title: 'a keep-alive connection in use is answered with Connection: close, then closed',
     points: 2,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
+      const ev = e.evidence('drain-sigterm');
       if (!served(ev)) return notServing(ev);
       const first = response(ev, 'keepalive', 0);
       if (!first) {
@@ -285,52 +278,52 @@ const checks: Check[] = [
           `with Connection: close, and the connection was closed`,
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'exits-after-drain',
     category: 'shutdown',
     title: 'exits with code 0 as soon as the drain is done',
     points: 3,
     needs: ['drain-sigterm'],
     judge(e) {
-      const ev = only(e, 'drain-sigterm');
-      const drain = ev.plan as DrainPlan;
+      const ev = e.evidence('drain-sigterm');
+      const drain = ev.plan;
       if (!served(ev)) return notServing(ev);
       const long = response(ev, 'long', 0);
       if (!long) return fail(`the process ${exitPhrase(ev)}, before the in-flight request was answered: that is not a drain.`);
       const last = Math.max(...ev.client.filter((c) => c.type === 'response').map((c) => c.t));
       const sinceLast = (t: number): string => ms(t - last);
-      if (ev.killed || !ev.exit) {
+      if (!ev.learner.exit) {
         return fail(
           `the last request was answered ${ms(last - ev.signalAt)} after SIGTERM, but the process was still running ` +
             `${sinceLast(ev.signalAt + drain.shutdownTimeoutMs + 1000)} later. Exit once nothing is in flight — ` +
             `waiting for server.close()'s callback also waits for every idle keep-alive client.`,
         );
       }
-      if (ev.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
-      if (ev.exit.code !== 0) {
+      if (ev.learner.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
+      if (ev.learner.exit.code !== 0) {
         return fail(
-          `the process ${exitPhrase(ev)}, ${sinceLast(ev.exit.t)} after the last request was answered — ` +
+          `the process ${exitPhrase(ev)}, ${sinceLast(ev.learner.exit.t)} after the last request was answered — ` +
             `nothing was in flight any more, yet the drain did not end` +
-            `${ev.exit.t - ev.signalAt >= drain.shutdownTimeoutMs - 100 ? ` until the SHUTDOWN_TIMEOUT_MS deadline (${drain.shutdownTimeoutMs} ms)` : ''}. ` +
+            `${ev.learner.exit.t - ev.signalAt >= drain.shutdownTimeoutMs - 100 ? ` until the SHUTDOWN_TIMEOUT_MS deadline (${drain.shutdownTimeoutMs} ms)` : ''}. ` +
             `What was it waiting for? Idle keep-alive connections, or busy ones never told to close?`,
         );
       }
-      if (ev.exit.t - last > exitAfterDrainMs) {
-        return fail(`the process exited with code 0, but ${sinceLast(ev.exit.t)} after the last request was answered: exit as soon as the drain is done.`);
+      if (ev.learner.exit.t - last > exitAfterDrainMs) {
+        return fail(`the process exited with code 0, but ${sinceLast(ev.learner.exit.t)} after the last request was answered: exit as soon as the drain is done.`);
       }
-      return pass(`exited with code 0, ${sinceLast(ev.exit.t)} after the last request was answered`);
+      return pass(`exited with code 0, ${sinceLast(ev.learner.exit.t)} after the last request was answered`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'sigint-drains',
     category: 'shutdown',
     title: 'SIGINT (Ctrl-C) starts the same graceful shutdown',
     points: 2,
     needs: ['drain-sigint'],
     judge(e) {
-      const ev = only(e, 'drain-sigint');
-      const interrupt = ev.plan as InterruptPlan;
+      const ev = e.evidence('drain-sigint');
+      const interrupt = ev.plan;
       if (!served(ev)) return notServing(ev);
       const r = response(ev, 'work', 0);
       if (!r || r.status !== 200 || !bodyIs(r, 'done')) {
@@ -339,37 +332,37 @@ const checks: Check[] = [
             `Handle SIGINT like SIGTERM.`,
         );
       }
-      if (ev.killed || !ev.exit || ev.exit.signal || ev.exit.code !== 0) {
+      if (!ev.learner.exit || ev.learner.exit.signal || ev.learner.exit.code !== 0) {
         return fail(`the in-flight request finished, but after SIGINT the process ${exitPhrase(ev)}; expected code 0 once drained.`);
       }
-      if (ev.exit.t - r.t > exitAfterDrainMs) {
-        return fail(`after SIGINT the process exited with code 0, but ${ms(ev.exit.t - r.t)} after the drain was done: exit as soon as nothing is in flight.`);
+      if (ev.learner.exit.t - r.t > exitAfterDrainMs) {
+        return fail(`after SIGINT the process exited with code 0, but ${ms(ev.learner.exit.t - r.t)} after the drain was done: exit as soon as nothing is in flight.`);
       }
-      return pass(`after SIGINT the in-flight request was answered 200 "done" and the process exited with code 0 ${ms(ev.exit.t - r.t)} later`);
+      return pass(`after SIGINT the in-flight request was answered 200 "done" and the process exited with code 0 ${ms(ev.learner.exit.t - r.t)} later`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'forced-exit-at-deadline',
     category: 'shutdown',
     title: 'work still running at SHUTDOWN_TIMEOUT_MS: exits with code 1 at that deadline',
     points: 3,
     needs: ['deadline'],
-    judge: (e) => forcedExit(only(e, 'deadline')),
-  },
-  {
+    judge: (e) => forcedExit(e.evidence('deadline')),
+  }),
+  kit.check({
     id: 'forced-exit-default',
     category: 'shutdown',
     title: `SHUTDOWN_TIMEOUT_MS not set: the default deadline (${defaultShutdownTimeoutMs / 1000} s) applies`,
     points: 2,
     needs: ['deadline-default'],
-    judge: (e) => forcedExit(only(e, 'deadline-default')),
-  },
+    judge: (e) => forcedExit(e.evidence('deadline-default')),
+  }),
 ];
 
 /** Work outlasts the deadline: exit with code 1 at SHUTDOWN_TIMEOUT_MS, or at the default when it is not set. */
-function forcedExit(ev: RunEvidence): Verdict {
+function forcedExit(ev: RunEvidence<DeadlinePlan>): Verdict {
   if (!served(ev)) return notServing(ev);
-  const plan = ev.plan as DeadlinePlan;
+  const { plan } = ev;
   const unset = plan.shutdownTimeoutMs === null;
   const limit = plan.shutdownTimeoutMs ?? defaultShutdownTimeoutMs;
   const setting = unset
@@ -378,24 +371,24 @@ function forcedExit(ev: RunEvidence): Verdict {
   const readIt = unset
     ? `When the variable is missing, use the default: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? ${limit}).`
     : 'Read it from the environment: the value changes from run to run.';
-  if (ev.killed || !ev.exit) {
+  if (!ev.learner.exit) {
     return fail(
       `${setting} and a request needed ${ms(plan.workMs)}; the process was still running ` +
         `${ms(limit + 1500)} after ${ev.signal}. Arm a timer for that deadline when the drain starts. ${readIt}`,
     );
   }
-  if (ev.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
+  if (ev.learner.exit.signal) return fail(`the process ${exitPhrase(ev)}.`);
   // Not before the deadline counted from when the signal was sent; not long after it counted from its delivery.
-  const at = ev.exit.t - ev.signalAt;
+  const at = ev.learner.exit.t - ev.signalAt;
   if (at < limit - forcedEarlyMs) {
     return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}, with a request still running: give the drain the whole deadline. ${readIt}`);
   }
-  if (afterDelivery(ev, ev.exit.t) > limit + forcedLateMs) {
+  if (afterDelivery(ev, ev.learner.exit.t) > limit + forcedLateMs) {
     return fail(`${setting}; the process ${exitPhrase(ev)}, ${ms(at)} after ${ev.signal}. ${readIt}`);
   }
-  if (ev.exit.code !== 1) {
+  if (ev.learner.exit.code !== 1) {
     return fail(
-      `the process gave up at the deadline (${ms(at)} after ${ev.signal}) but exited with code ${ev.exit.code}: ` +
+      `the process gave up at the deadline (${ms(at)} after ${ev.signal}) but exited with code ${ev.learner.exit.code}: ` +
         `a forced exit cut work short and must say so with code 1.`,
     );
   }

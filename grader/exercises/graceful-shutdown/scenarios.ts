@@ -5,9 +5,9 @@
  * router until the process exits. Evidence only: the checks judge it.
  */
 import { nowMs, sleep } from '../../../harness/clock.ts';
-import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
-import type { WireEvent } from '../../../harness/wire.ts';
-import type { Scenario, ScenarioContext } from '../../types.ts';
+import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
+import { exerciseKit, observe, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import type { ScenarioContext } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 
 export const clientPeerFile = new URL('../../../harness/peers/http-client.ts', import.meta.url).pathname;
@@ -87,9 +87,9 @@ export function drawPlans(draws: Draws): { drain: DrainPlan; interrupt: Interrup
   return { drain, interrupt, deadline, defaultDeadline };
 }
 
-export interface RunEvidence {
+export interface RunEvidence<P extends Plan = Plan> {
   /** The scenario's draws. */
-  plan: Plan;
+  plan: P;
   port: number;
   signal: NodeJS.Signals;
   shutdownTimeoutMs: number | null;
@@ -106,26 +106,28 @@ export interface RunEvidence {
   signalDoneAt: number | null;
   /** What the peer client saw, in order. */
   client: AgentEvent[];
-  exit: ExitInfo | null;
-  /** The process was still running when we stopped watching, and we killed it. */
-  killed: boolean;
-  wire: WireEvent[];
+  /** Its exit is null when it was still running at the end of the watch (and stopped). */
+  learner: ProcessRecord;
   learnerAddress: string;
   clientAddress: string;
-  stderr: string;
 }
+
+/** Evidence by scenario id. */
+export interface Evidence {
+  'drain-sigterm': RunEvidence<DrainPlan>;
+  'drain-sigint': RunEvidence<InterruptPlan>;
+  deadline: RunEvidence<DeadlinePlan>;
+  'deadline-default': RunEvidence<DeadlinePlan>;
+}
+export const kit = exerciseKit<Evidence>();
 
 async function start(
   ctx: ScenarioContext,
   port: number,
   env: Record<string, string>,
 ): Promise<{ learner: LabProcess; client: LabProcess; ready: AgentEvent | null }> {
-  const { lab, programs } = ctx;
-  const client = await lab.startPeer('client', {
-    file: programs.peers.client!,
-    args: [JSON.stringify({ host: lab.addresses.learner, port })],
-  });
-  const learner = await lab.startLearner({ file: programs.learner, env: { PORT: String(port), ...env } }, { wallMs: 20_000 });
+  const client = await startPeer(ctx, 'client', { config: { host: ctx.lab.addresses.learner, port } });
+  const learner = await runProgram(ctx, { env: { PORT: String(port), ...env } }, { wallMs: 20_000 });
   client.send({ cmd: 'probe', timeoutMs: 6000 });
   const answer = await Promise.race([
     client.waitFor('ready', 7000),
@@ -139,52 +141,45 @@ async function start(
   return { learner, client, ready: answer ?? null };
 }
 
-async function finish(
+async function finish<P extends Plan>(
   ctx: ScenarioContext,
   learner: LabProcess,
   client: LabProcess,
-  base: Omit<RunEvidence, 'client' | 'exit' | 'killed' | 'wire' | 'learnerAddress' | 'clientAddress' | 'stderr'>,
+  base: Omit<RunEvidence<P>, 'client' | 'learner' | 'learnerAddress' | 'clientAddress'>,
   watchUntil: number,
-): Promise<RunEvidence> {
-  let exit = await learner.waitExit(Math.max(0, watchUntil - nowMs()));
-  let killed = false;
-  if (!exit) {
-    killed = true;
-    await learner.kill();
-  }
-  exit = learner.exit ?? null;
+): Promise<RunEvidence<P>> {
   // Let the peer report what the exit did to its connections: every one it
   // opened ends now (the learner's side is gone), so wait for those closes.
-  const settleBy = nowMs() + 1500;
-  for (;;) {
+  const closed = (): boolean => {
     const opened = new Set(client.eventsOf('connected').map((e) => e.id));
     for (const e of client.eventsOf('closed')) opened.delete(e.id);
-    if (opened.size === 0 || nowMs() >= settleBy || !client.running) break;
-    await sleep(20);
-  }
-  await sleep(30);
-  await ctx.lab.settleWire();
+    return opened.size === 0 || !client.running;
+  };
+  const record = await observe(ctx.lab, learner, {
+    exitWithinMs: Math.max(0, watchUntil - nowMs()),
+    afterExit: async () => {
+      await waitUntil(closed, 1500);
+      await sleep(30);
+    },
+  });
   return {
     ...base,
     client: [...client.events],
-    exit: killed ? null : exit,
-    killed,
-    wire: [...ctx.lab.wire()],
+    learner: record,
     learnerAddress: ctx.lab.addresses.learner,
     clientAddress: ctx.lab.addresses.peers.client!,
-    stderr: learner.stderr.slice(0, 2000),
   };
 }
 
 /** The server never answered: no signal is sent; the evidence says why. */
-function notReady(
+function notReady<P extends Plan>(
   ctx: ScenarioContext,
   learner: LabProcess,
   client: LabProcess,
-  plan: Plan,
+  plan: P,
   signal: NodeJS.Signals,
   shutdownTimeoutMs: number | null,
-): Promise<RunEvidence> {
+): Promise<RunEvidence<P>> {
   return finish(ctx, learner, client, { plan, port: plan.port, signal, shutdownTimeoutMs, ready: null, signalAt: null, signalDoneAt: null }, nowMs());
 }
 
@@ -202,7 +197,7 @@ async function opened(client: LabProcess, ids: string[]): Promise<void> {
  * request in flight, a keep-alive connection whose in-flight request is
  * followed by another, and a new connection tried during the drain.
  */
-async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence> {
+async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence<DrainPlan>> {
   const env = { SHUTDOWN_TIMEOUT_MS: String(d.shutdownTimeoutMs) };
   const { learner, client, ready } = await start(ctx, d.port, env);
   if (!ready) return notReady(ctx, learner, client, d, 'SIGTERM', d.shutdownTimeoutMs);
@@ -235,7 +230,7 @@ async function runDrain(ctx: ScenarioContext, d: DrainPlan): Promise<RunEvidence
 }
 
 /** SIGINT: one request in flight; its client closes the connection once answered. */
-async function runInterrupt(ctx: ScenarioContext, s: InterruptPlan): Promise<RunEvidence> {
+async function runInterrupt(ctx: ScenarioContext, s: InterruptPlan): Promise<RunEvidence<InterruptPlan>> {
   // No SHUTDOWN_TIMEOUT_MS here: the program's default (10 s) applies.
   const { learner, client, ready } = await start(ctx, s.port, {});
   if (!ready) return notReady(ctx, learner, client, s, 'SIGINT', null);
@@ -251,7 +246,7 @@ async function runInterrupt(ctx: ScenarioContext, s: InterruptPlan): Promise<Run
 }
 
 /** SIGTERM while work runs far past SHUTDOWN_TIMEOUT_MS (or past the default when it is not set). */
-async function runDeadline(ctx: ScenarioContext, s: DeadlinePlan): Promise<RunEvidence> {
+async function runDeadline(ctx: ScenarioContext, s: DeadlinePlan): Promise<RunEvidence<DeadlinePlan>> {
   const env: Record<string, string> = s.shutdownTimeoutMs === null ? {} : { SHUTDOWN_TIMEOUT_MS: String(s.shutdownTimeoutMs) };
   const { learner, client, ready } = await start(ctx, s.port, env);
   if (!ready) return notReady(ctx, learner, client, s, 'SIGTERM', s.shutdownTimeoutMs);
@@ -268,40 +263,40 @@ async function runDeadline(ctx: ScenarioContext, s: DeadlinePlan): Promise<RunEv
 
 const lab = { peers: ['client'] };
 
-export function scenarios(draws: Draws): Scenario<RunEvidence>[] {
+export function scenarios(draws: Draws) {
   const p = drawPlans(draws);
   return [
-    {
+    kit.scenario({
       id: 'drain-sigterm',
       title: 'SIGTERM with requests in flight and keep-alive connections open',
       lab,
       inherentWaitMs: p.drain.probeWorkMs + p.drain.leadMs + p.drain.longWorkMs,
       deadlineMs: 25_000,
       run: (ctx) => runDrain(ctx, p.drain),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'drain-sigint',
       title: 'SIGINT with a request in flight',
       lab,
       inherentWaitMs: p.interrupt.workMs,
       deadlineMs: 25_000,
       run: (ctx) => runInterrupt(ctx, p.interrupt),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'deadline',
       title: 'SIGTERM while work outlasts SHUTDOWN_TIMEOUT_MS',
       lab,
       inherentWaitMs: p.deadline.leadMs + p.deadline.shutdownTimeoutMs!,
       deadlineMs: 25_000,
       run: (ctx) => runDeadline(ctx, p.deadline),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'deadline-default',
       title: 'SIGTERM while work outlasts the default deadline (SHUTDOWN_TIMEOUT_MS not set)',
       lab,
       inherentWaitMs: p.defaultDeadline.leadMs + defaultShutdownTimeoutMs,
       deadlineMs: 25_000,
       run: (ctx) => runDeadline(ctx, p.defaultDeadline),
-    },
+    }),
   ];
 }

@@ -7,12 +7,11 @@
  * A last scenario retries real connections that the router refuses a few
  * times, and reads the attempts from the SYNs on the wire.
  */
-import type { AgentEvent, ExitInfo, LabProcess } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import type { Fault } from '../../../harness/faults.ts';
-import { nowMs, sleep } from '../../../harness/clock.ts';
-import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
-import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import { errorSummary, ms } from '../../evidence.ts';
+import { describeProcess, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type Evidence as KitEvidence, type ProcessRecord } from '../../kit/index.ts';
+import type { ExerciseDef, Scenario, ScenarioContext } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { CaseConfig, RunnerConfig } from './runner.ts';
 import {
@@ -35,7 +34,6 @@ import {
   type ClientRecord,
   type RetryOpts,
 } from './stats.ts';
-import { startRunner } from '../../runner.ts';
 
 const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 const peerFile = new URL('../../../harness/peers/retry-ports.ts', import.meta.url).pathname;
@@ -120,34 +118,28 @@ export interface WireEvidence extends RunEvidence {
   accepts: number[];
 }
 
-function describeProblem(proc: LabProcess, exit: ExitInfo): string | null {
-  const ev = (type: string): AgentEvent | undefined => proc.events.find((e) => e.type === type);
-  if (ev('missing-export')) return 'the module does not export a function named retryWithBackoff';
-  const crash = ev('crash');
-  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
-  if (ev('done')) return null;
-  if (exit.killedByHarness) return 'the process did not finish in time and was stopped';
-  if (proc.memoryLimitHit()) return 'the process ran out of memory';
-  return `the process exited with code ${exit.code ?? exit.signal}${firstErrorLine(proc.stderr)}`;
+/** The runner reports 'done' also after a missing export or a crash: only then does the process say what went wrong. */
+function describeProblem(rec: ProcessRecord): string | null {
+  const ranThrough = eventOf(rec, 'done') && !eventOf(rec, 'missing-export') && !eventOf(rec, 'crash');
+  return ranThrough ? null : describeProcess(rec);
 }
 
 async function runLearner(ctx: ScenarioContext, cfg: RunnerConfig): Promise<RunEvidence> {
-  const proc = await startRunner(ctx, cfg, { wallMs: cfg.limitMs + 5000 });
-  // Every record comes before 'done'; then we tell the runner it may exit.
-  if (await proc.waitFor('done', cfg.limitMs + 4000)) proc.send({ cmd: 'exit' });
-  const exit = (await proc.waitExit(3000)) ?? (await proc.kill());
+  const proc = await runProgram(ctx, { config: cfg }, { wallMs: cfg.limitMs + 5000 });
+  // Every record comes before 'done'.
+  await letExit(proc, cfg.limitMs + 4000);
+  const learner = await observe(ctx.lab, proc, { exitWithinMs: 3000 });
   return {
-    clients: proc.eventsOf('client').map((e) => e.record as ClientRecord),
+    clients: learner.events.filter((e) => e.type === 'client').map((e) => e.record as ClientRecord),
     cases: Object.fromEntries(cfg.cases.map((c) => [c.id, c])),
-    problem: describeProblem(proc, exit),
+    problem: describeProblem(learner),
   };
 }
 
 async function runWire(ctx: ScenarioContext, plan: Plan['wire']): Promise<WireEvidence> {
-  const { lab, programs } = ctx;
+  const { lab } = ctx;
   const { ports: wirePorts, refusals: wireRefusals, opts: wireOpts } = plan;
-  const peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify({ ports: wirePorts })] });
-  if (!(await peer.waitFor('listening', 5000))) throw new Error(`the retry-ports peer did not start: ${peer.stderr}`);
+  const peer = await startPeer(ctx, 'server', { config: { ports: wirePorts }, ready: 'listening' });
   const cfg: RunnerConfig = {
     cases: [{ id: 'wire', clients: wirePorts.length, opts: wireOpts, connect: { host: lab.addresses.peers.server!, ports: wirePorts } }],
     limitMs: 8000,
@@ -163,8 +155,7 @@ async function runWire(ctx: ScenarioContext, plan: Plan['wire']): Promise<WireEv
       const accepted = c.result.kind !== 'resolved' || peer.eventsOf('accept').some((a) => a.port === port);
       return accepted && synsOf(port).length >= c.calls.length;
     });
-  await lab.settleWire();
-  for (const until = nowMs() + 3000; !caughtUp() && nowMs() < until; ) await sleep(50);
+  await waitUntil(caughtUp, 3000, 50);
   return {
     ...run,
     ports: wirePorts,
@@ -181,13 +172,17 @@ const refuseFirst = (refusals: number) => (port: number, i: number): Fault => ({
   match: { proto: 'tcp', port, synOnly: true, firstPackets: refusals },
 });
 
+type Evidence = { storm: RunEvidence; outcomes: RunEvidence; wire: WireEvidence };
+type Judged = KitEvidence<Evidence>;
+const kit = exerciseKit<Evidence>();
+
 function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   const plan = drawPlan(draws);
   // The slowest client waits about the sum of the nominal delays, up to twice that with jitter.
   const stormWait = Math.max(nominalTotal(plan.storm.opts), nominalTotal(plan.capped.opts));
   const wireWait = nominalTotal({ ...plan.wire.opts, maxAttempts: plan.wire.refusals + 1 });
   return [
-    {
+    kit.scenario({
       id: 'storm',
       title: `${plan.storm.clients + plan.capped.clients} clients, every call fails`,
       lab: { peers: [] },
@@ -195,16 +190,16 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
       inherentWaitMs: stormWait,
       deadlineMs: 20_000,
       run: (ctx) => runLearner(ctx, { cases: [plan.storm, plan.capped], limitMs: Math.max(9000, 2 * stormWait + 2000), watchMs: 0 }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'outcomes',
       title: `a call that succeeds on try ${plan.recovers.succeedFrom}; an error shouldRetry refuses`,
       lab: { peers: [] },
       inherentWaitMs: nominalTotal({ ...plan.shouldRetry.opts, maxAttempts: plan.shouldRetry.fatalCall! }),
       deadlineMs: 15_000,
       run: (ctx) => runLearner(ctx, { cases: [plan.recovers, plan.shouldRetry], limitMs: 6000, watchMs: 300 }),
-    },
-    {
+    }),
+    kit.scenario({
       id: 'wire',
       title: `real connections, the first ${plan.wire.refusals} refused with a TCP reset`,
       lab: { peers: ['server'], faults: plan.wire.ports.map(refuseFirst(plan.wire.refusals)) },
@@ -212,18 +207,16 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
       inherentWaitMs: wireWait,
       deadlineMs: 30_000,
       run: (ctx) => runWire(ctx, plan.wire),
-    },
+    }),
   ];
 }
 
 // ── Reading the evidence ────────────────────────────────────────────────────
 
-function runs<E extends RunEvidence>(e: EvidenceSet, scenario: string): E[] {
-  return (e[scenario] ?? []) as E[];
-}
+const runs = <K extends keyof Evidence>(e: Judged, scenario: K): Evidence[K][] => e.trials(scenario);
 
 /** A case as this run drew it, read back from the evidence. */
-function caseOf(e: EvidenceSet, scenario: string, caseId: string): CaseConfig {
+function caseOf(e: Judged, scenario: keyof Evidence, caseId: string): CaseConfig {
   const c = runs(e, scenario).find((r) => r.cases?.[caseId])?.cases[caseId];
   if (!c) throw new Error(`no case ${caseId} in the evidence of ${scenario}`);
   return c;
@@ -231,7 +224,7 @@ function caseOf(e: EvidenceSet, scenario: string, caseId: string): CaseConfig {
 
 const callList = (n: number): string => (n === 1 ? 'call 1' : n === 2 ? 'calls 1 and 2' : `calls 1 to ${n}`);
 
-function clientsOf(e: EvidenceSet, scenario: string, caseId: string): ClientRecord[] {
+function clientsOf(e: Judged, scenario: keyof Evidence, caseId: string): ClientRecord[] {
   return runs(e, scenario).flatMap((r) => r.clients.filter((c) => c.case === caseId));
 }
 
@@ -250,14 +243,11 @@ export function outcome(c: ClientRecord): string {
 }
 
 /** When a run of the scenario recorded no clients (a missing export, a process that never finished), why. */
-function nothingRan(e: EvidenceSet, scenario: string): string | null {
+function nothingRan(e: Judged, scenario: keyof Evidence): string | null {
   const empty = runs(e, scenario).find((r) => r.clients.length === 0);
   if (!empty) return null;
   return empty.problem ?? 'the runner recorded no calls';
 }
-
-const pass = (message: string): Verdict => ({ pass: true, message });
-const fail = (message: string): Verdict => ({ pass: false, message });
 
 /** The first client that fails `ok`, with how many of how many failed. */
 function firstBad(clients: ClientRecord[], ok: (c: ClientRecord) => boolean): { bad: ClientRecord; count: number } | null {
@@ -269,8 +259,8 @@ const ofAll = (count: number, total: number): string => (count === total ? `all 
 
 // ── Checks ──────────────────────────────────────────────────────────────────
 
-const checks: Check[] = [
-  {
+const checks = [
+  kit.check({
     id: 'returns-first-success',
     category: 'correctness',
     title: 'returns the value of the first call that succeeds, and calls fn no more',
@@ -292,8 +282,8 @@ const checks: Check[] = [
       if (bad.result.kind === 'resolved') return fail(`${head} Resolve with exactly what the successful call returned.`);
       return fail(`${head} Retry failed calls until one succeeds (or the attempts run out), then return its result.`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'calls-max-attempts',
     category: 'correctness',
     title: 'when every call fails, calls fn exactly maxAttempts times',
@@ -318,8 +308,8 @@ const checks: Check[] = [
       if (bad.result.kind === 'pending') return fail(`${head} Stop after maxAttempts calls and throw.`);
       return fail(`${head} Keep retrying until fn has been called maxAttempts times (attempts 1 to ${max}).`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'rethrows-last-error',
     category: 'error-handling',
     title: 'when every call fails, rejects with the error of the last call',
@@ -347,8 +337,8 @@ const checks: Check[] = [
       }
       return fail(`${head} When the attempts run out, throw the last error.`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'respects-should-retry',
     category: 'error-handling',
     title: 'stops at once and rethrows when shouldRetry says no',
@@ -379,8 +369,8 @@ const checks: Check[] = [
       }
       return pass(`stopped after call ${n} and rejected with its error ${lag < 1 ? 'under 1 ms' : ms(lag)} later (median)`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'should-retry-attempt-numbers',
     category: 'error-handling',
     title: 'shouldRetry gets each error with its attempt number, counted from 1',
@@ -416,8 +406,8 @@ const checks: Check[] = [
       }
       return pass(`shouldRetry was called as ${clients[0] ? describe(clients[0]) : '—'}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'no-wait-after-final',
     category: 'backoff',
     title: 'does not sleep after the final failed attempt',
@@ -438,8 +428,8 @@ const checks: Check[] = [
       }
       return pass(`rejected ${lag < 1 ? 'under 1 ms' : ms(lag)} after the last failure (median over ${lags.length} clients)`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'delays-grow-exponentially',
     category: 'backoff',
     title: 'the waits double from baseDelayMs with every failed attempt',
@@ -478,8 +468,8 @@ const checks: Check[] = [
           'Start from baseDelayMs and double the delay after every failed attempt.',
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'delays-capped',
     category: 'backoff',
     title: 'the waits stop growing at maxDelayMs',
@@ -502,8 +492,8 @@ const checks: Check[] = [
       }
       return pass(`maxDelayMs ${opts.maxDelayMs}: ${shape}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'delays-jittered',
     category: 'backoff',
     title: 'the waits are randomised, so clients that failed together do not retry together',
@@ -538,8 +528,8 @@ const checks: Check[] = [
       }
       return pass(`before attempt ${example.k + 1}, the middle half of ${example.waits.length} clients waited ${middle}`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'recovers-real-peer',
     category: 'correctness',
     title: 'real connections: retries through refusals and returns the connection that got through',
@@ -548,8 +538,8 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'wire');
       if (none) return fail(`${none}.`);
-      const K = runs<WireEvidence>(e, 'wire')[0]!.refusals;
-      for (const run of runs<WireEvidence>(e, 'wire')) {
+      const K = runs(e, 'wire')[0]!.refusals;
+      for (const run of runs(e, 'wire')) {
         for (const c of run.clients) {
           const port = run.ports[c.client]!;
           const syns = run.syns[c.client]!.length;
@@ -570,8 +560,8 @@ const checks: Check[] = [
       }
       return pass(`every client got through on attempt ${K + 1}, after ${K} refusals: one connection accepted per port`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'spaced-on-the-wire',
     category: 'backoff',
     title: 'real connections: the attempts on the wire are spaced out, not a burst',
@@ -580,7 +570,7 @@ const checks: Check[] = [
     judge(e) {
       const none = nothingRan(e, 'wire');
       if (none) return fail(`${none}.`);
-      const all = runs<WireEvidence>(e, 'wire');
+      const all = runs(e, 'wire');
       const { opts: wireOpts, refusals } = all[0]!;
       const w = measureWire(all, wireOpts, refusals);
       if (w.clients === 0) {
@@ -598,7 +588,7 @@ const checks: Check[] = [
       const source = w.fromWire === w.clients ? 'on the wire' : `on the wire (for ${w.clients - w.fromWire} clients the router's trace lagged; their calls were timed instead)`;
       return pass(`waits added up to ${ms(w.waited)} per client (mean); SYN gaps ${source}, median per retry: ${msList(w.gaps)}`);
     },
-  },
+  }),
 ];
 
 const exercise: ExerciseDef = {

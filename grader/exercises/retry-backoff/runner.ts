@@ -6,8 +6,8 @@
  * `fn` with its time, what `shouldRetry` was asked, and how the promise
  * settled. It holds no expectations; the grader judges.
  */
-import { after, config, describeError, emit, emitSync, exitNow, importLearner, now as nowMs, sleep } from '../../../harness/runner-kit.ts';
-import { onCommand } from '../../../harness/agent.ts';
+import { after, config, describeError, emit, emitSync, now as nowMs, sleep } from '../../../harness/runner-kit.ts';
+import { doneThenExit, learnerFunction, reportCrashes } from '../../kit/runner.ts';
 import net from 'node:net';
 import type { ClientRecord, RetryOpts } from './stats.ts';
 
@@ -36,7 +36,7 @@ export interface RunnerConfig {
 type Retry = (fn: () => Promise<unknown>, opts: Record<string, unknown>) => unknown;
 
 const cfg = config<RunnerConfig>();
-let retry: unknown;
+let retry: Retry | undefined;
 const records: ClientRecord[] = [];
 const sockets: net.Socket[] = [];
 
@@ -118,7 +118,7 @@ async function client(c: CaseConfig, index: number): Promise<void> {
 
   let pending: unknown;
   try {
-    pending = (retry as Retry)(fn, opts);
+    pending = retry!(fn, opts);
   } catch (err) {
     rec.result = { kind: 'threw', t: nowMs(), fromCall: callOf(err), error: describeError(err) };
     return;
@@ -133,27 +133,18 @@ async function client(c: CaseConfig, index: number): Promise<void> {
 
 let finished = false;
 
-/**
- * Reports every client, then waits for the grader to say it has read them
- * (an `exit` command on stdin): a process that exits at once can lose the
- * tail of its events in the pipe. Exits anyway after a while.
- */
+/** Reports every client, then exits once the grader has read them. */
 function finish(code = 0): void {
   if (finished) return;
   finished = true;
   for (const r of records) emitSync('client', { record: r });
   for (const s of sockets) s.destroy();
-  emitSync('done');
-  after(5000, () => exitNow(code));
-  onCommand((c) => {
-    if (c.cmd === 'exit') exitNow(code);
-  });
+  doneThenExit(code);
 }
 
 async function main(): Promise<void> {
-  retry = (await importLearner()).retryWithBackoff;
-  if (typeof retry !== 'function') {
-    emitSync('missing-export', { name: 'retryWithBackoff' });
+  retry = await learnerFunction<Retry>('retryWithBackoff');
+  if (!retry) {
     finish();
     return;
   }
@@ -167,10 +158,7 @@ async function main(): Promise<void> {
   finish();
 }
 
-process.on('uncaughtException', (err) => {
-  emitSync('crash', { error: describeError(err) });
-  finish(70);
-});
+reportCrashes(() => finish(70));
 // A rejection nobody handles is the learner's bug, but it must not end the
 // run before the other clients are recorded: note it and carry on.
 process.on('unhandledRejection', (err) => emit('unhandled-rejection', { error: describeError(err) }));

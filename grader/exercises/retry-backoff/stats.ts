@@ -3,6 +3,7 @@
  * between attempts, per attempt number, pooled over many clients. No lab
  * here, so test/retry-backoff.test.ts can feed it simulated clients.
  */
+import type { ErrorShape } from '../../evidence.ts';
 
 export interface RetryOpts {
   maxAttempts: number;
@@ -17,13 +18,6 @@ export interface CallRecord {
   /** When fn's promise settled (absent: it never did). */
   end?: number;
   ok?: boolean;
-}
-
-export interface ErrorShape {
-  isError?: boolean;
-  name?: string;
-  code?: string;
-  message?: string;
 }
 
 /** What one retryWithBackoff call did. */
