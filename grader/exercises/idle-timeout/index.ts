@@ -1,0 +1,610 @@
+/**
+ * idle-timeout (Part 10, "Idle / socket timeout"): a connection whose peer is
+ * gone stays quiet forever; the learner's socket closes itself once nothing
+ * has crossed it for idleMs, and only then. Graded from the router's trace of
+ * the flow (every segment, with its payload size and time: LabSpec.watch), what
+ * the peer received, and when the learner's process exited — never from what
+ * the learner's process says about its socket.
+ *
+ *   silent       echo peer; one round trip, then nobody writes: closed idleMs after the echo
+ *   heartbeat    the peer writes a few bytes every ~idleMs/5 for 3 idle periods: kept open
+ *   own-writes   the learner side writes every ~idleMs/5 to a peer that never answers: kept open
+ *   blackhole    one round trip, then the router drops the flow both ways: closed idleMs after
+ *                the echo (the FIN dies at the router) and the socket released
+ *   peer-closes  one round trip (the socket carries data), then the peer ends the connection
+ *                normally: the process exits at once
+ */
+import { nowMs, sleep } from '../../../harness/clock.ts';
+import type { AgentEvent, ExitInfo } from '../../../harness/process.ts';
+import type { WireEvent } from '../../../harness/wire.ts';
+import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
+import { startRunner } from '../../runner.ts';
+import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import type { Draws } from '../../draws.ts';
+import type { RunnerConfig } from './runner.ts';
+
+const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
+const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
+
+/**
+ * What each run draws (grader/draws.ts), so no constant of this file can be
+ * special-cased: the ports (distinct), idleMs of every scenario, the pause
+ * before the first write, the heartbeat and write intervals (as a percentage
+ * of idleMs: at most a quarter, so a timer of idleMs/2 still lets them
+ * through), and the bytes written.
+ */
+export const ranges = {
+  port: [20000, 60000],
+  /** Silent and blackholed flows: short, so the grade stays quick. */
+  quietIdleMs: [600, 1200],
+  /**
+   * The first write comes this share (%) of idleMs after the promise resolved:
+   * a timer started at connect and never restarted fires a third or more of
+   * idleMs too early.
+   */
+  firstWritePercent: [35, 60],
+  /** Heartbeat and own-writes scenarios: kept open for 3 idle periods. */
+  busyIdleMs: [600, 900],
+  /** Interval of heartbeats and of the learner side's writes, % of idleMs (the contract allows up to 33). */
+  intervalPercent: [18, 25],
+  /** Long, so a timer of this length left behind holds the process far past the linger limit. */
+  peerClosesIdleMs: [3000, 6000],
+  /** The peer ends the connection this long after the first bytes arrived. */
+  peerEndAfterMs: [100, 400],
+} as const;
+
+/** How many idle periods the heartbeats and the writes last. */
+const keptOpenPeriods = 3;
+
+/**
+ * How far short of idleMs the quiet before a close may fall and still count
+ * as idleMs: the most it can have been (see `Silence`) is never short of it for
+ * a correct timer, save the millisecond rounding of Node's and libuv's clocks.
+ * Measured (netns, one core spinning, load average 8, 10 grades): the
+ * reference's close came 4–32 ms after idleMs by that bound — while the gap
+ * between the router's own stamps ran from 216 ms short to 41 ms over, a
+ * late stamp of the last data. Mutants that close early are idleMs/3 or more short.
+ */
+const earlyToleranceMs = (idleMs: number): number => 40 + Math.round(idleMs * 0.04);
+/** "Soon after": a close later than idleMs + this, after the last data, is late. */
+const lateLimitMs = 600;
+/** After its socket closed, a process that holds nothing exits at once; this much later counts as held open. */
+const lingerLimitMs = 1500;
+
+type ScenarioId = 'silent' | 'heartbeat' | 'own-writes' | 'blackhole' | 'peer-closes';
+
+interface PeerConfig {
+  port: number;
+  mode: 'echo' | 'sink';
+  heartbeat?: { everyMs: number; count: number; text: string };
+  endAfterMs?: number;
+}
+
+/** Everything one scenario left behind. */
+export interface IdleEvidence {
+  scenario: ScenarioId;
+  idleMs: number;
+  port: number;
+  learnerAddress: string;
+  peerAddress: string;
+  /** The first write's bytes, as drawn: only a peer that received them proves the socket carried data. */
+  payload: string;
+  runner: RunnerConfig;
+  peer: PeerConfig;
+  /** The runner's records: what the promise did (never evidence of the socket's timing). */
+  events: AgentEvent[];
+  /** How the process ended; killedByHarness when we stopped it at the end of the watch. */
+  exit: ExitInfo | null;
+  stderr: string;
+  /** The router's trace up to the end of the watch (before we stopped the process). */
+  wire: WireEvent[];
+  /** When the watch ended (grader's clock). */
+  watchEnd: number;
+  /** What the peer recorded: accepts, data, heartbeats, end, close. */
+  peerEvents: AgentEvent[];
+  /** When the blackhole was in force (blackhole scenario). */
+  faultAt?: number;
+}
+
+interface Plan {
+  scenario: ScenarioId;
+  runner: RunnerConfig;
+  peer: PeerConfig;
+}
+
+const blackholeFault = 'blackhole';
+
+async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> {
+  const { lab, programs } = ctx;
+  const { runner: cfg, peer: peerCfg } = plan;
+  const peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify(peerCfg)] });
+  if (!(await peer.waitFor('listening', 5000))) throw new Error(`the peer did not start: ${peer.stderr}`);
+  const wallMs = 25_000;
+  const learner = await startRunner(ctx, cfg, { wallMs });
+  let faultAt: number | undefined;
+  const firstBytes = (slackMs: number) => learner.waitFor('wrote', cfg.firstWriteAfterMs + slackMs);
+  switch (plan.scenario) {
+    case 'silent':
+    case 'peer-closes': {
+      // The process holds nothing of ours after the echo: it exits when the learner's socket and timers let it.
+      await learner.waitFor('done', cfg.firstWriteAfterMs + 6000);
+      const extra = plan.scenario === 'silent' ? cfg.idleMs + lateLimitMs + 1000 : (peerCfg.endAfterMs ?? 0) + lingerLimitMs + 1000;
+      await learner.waitExit(extra);
+      break;
+    }
+    case 'heartbeat': {
+      if (!(await firstBytes(6000))) break;
+      const hb = peerCfg.heartbeat!;
+      // Until the last heartbeat went out, or the learner's process ended (its socket closed early).
+      await Promise.race([peer.waitFor('heartbeat', hb.everyMs * hb.count + 3000, (e) => Number(e.n) >= hb.count), learner.exited]);
+      // A close that the last heartbeat provoked would come now.
+      await sleep(200);
+      break;
+    }
+    case 'own-writes': {
+      if (!(await firstBytes(6000))) break;
+      const w = cfg.writes!;
+      const expected = cfg.payload.length + w.count * w.text.length;
+      await Promise.race([peer.waitFor('data', w.everyMs * w.count + 3000, (e) => Number(e.total) >= expected), learner.exited]);
+      await sleep(200);
+      break;
+    }
+    case 'blackhole': {
+      const echoed = await learner.waitFor('echoed', cfg.firstWriteAfterMs + 6000);
+      if (echoed) {
+        await lab.addFault({ id: blackholeFault, kind: 'drop', match: { peer: 'server', proto: 'tcp' } });
+        faultAt = nowMs();
+        await learner.waitExit(cfg.idleMs + lateLimitMs + lingerLimitMs + 500);
+      }
+      break;
+    }
+  }
+  // Every packet so far is in the trace before the watch ends; stopping the process afterwards closes its socket, unseen.
+  await lab.settleWire();
+  const watchEnd = nowMs();
+  const wire = [...lab.wire()];
+  const exit = learner.exit ?? (await learner.kill());
+  return {
+    scenario: plan.scenario,
+    idleMs: cfg.idleMs,
+    port: peerCfg.port,
+    learnerAddress: lab.addresses.learner,
+    peerAddress: lab.addresses.peers.server!,
+    payload: cfg.payload,
+    runner: cfg,
+    peer: peerCfg,
+    events: learner.events,
+    exit,
+    stderr: learner.stderr.slice(0, 2000),
+    wire,
+    watchEnd,
+    peerEvents: [...peer.events],
+    faultAt,
+  };
+}
+
+function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
+  const [silentPort, heartbeatPort, writesPort, blackholePort, closesPort] = draws.distinct('ports', 5, ...ranges.port);
+  const token = (name: string): string => `${name}-${draws.int(`${name}.token`, 100000, 999999)}\n`;
+  const quiet = (name: string) => {
+    const idleMs = draws.int(`${name}.idleMs`, ...ranges.quietIdleMs);
+    const firstWriteAfterMs = Math.round((idleMs * draws.int(`${name}.firstWritePercent`, ...ranges.firstWritePercent)) / 100);
+    return { idleMs, firstWriteAfterMs };
+  };
+  const busy = (name: string) => {
+    const idleMs = draws.int(`${name}.idleMs`, ...ranges.busyIdleMs);
+    const everyMs = Math.round((idleMs * draws.int(`${name}.intervalPercent`, ...ranges.intervalPercent)) / 100);
+    return { idleMs, everyMs, count: Math.ceil((keptOpenPeriods * idleMs) / everyMs) };
+  };
+  // Drawn here, not when a scenario runs: scenarios run at once, in any order, and a seed must give the same values.
+  const silent = quiet('silent');
+  const blackhole = quiet('blackhole');
+  const heartbeat = busy('heartbeat');
+  const writes = busy('own-writes');
+  const closesIdleMs = draws.int('peer-closes.idleMs', ...ranges.peerClosesIdleMs);
+  const endAfterMs = draws.int('peer-closes.endAfterMs', ...ranges.peerEndAfterMs);
+  const payloads = {
+    silent: token('hello'),
+    heartbeat: token('hi'),
+    writes: token('first'),
+    blackhole: token('last-words'),
+    closes: token('bye'),
+  };
+  const beat = token('beat');
+  const more = token('more');
+  const cfg = (port: number, idleMs: number, payload: string, over: Partial<RunnerConfig> = {}): RunnerConfig => ({
+    host: '',
+    port,
+    idleMs,
+    firstWriteAfterMs: 0,
+    payload,
+    awaitEcho: false,
+    ...over,
+  });
+  const lab = (port: number): Scenario['lab'] => ({ peers: ['server'], watch: [{ peer: 'server', port }] });
+  const plans: Array<{ title: string; wait: number; plan: Plan }> = [
+    {
+      title: 'silent peer after one round trip',
+      wait: silent.firstWriteAfterMs + silent.idleMs,
+      plan: {
+        scenario: 'silent',
+        runner: cfg(silentPort!, silent.idleMs, payloads.silent, { firstWriteAfterMs: silent.firstWriteAfterMs, awaitEcho: true }),
+        peer: { port: silentPort!, mode: 'echo' },
+      },
+    },
+    {
+      title: `peer heartbeats every ${heartbeat.everyMs} ms for ${keptOpenPeriods} idle periods`,
+      wait: heartbeat.everyMs * heartbeat.count,
+      plan: {
+        scenario: 'heartbeat',
+        runner: cfg(heartbeatPort!, heartbeat.idleMs, payloads.heartbeat),
+        peer: { port: heartbeatPort!, mode: 'sink', heartbeat: { everyMs: heartbeat.everyMs, count: heartbeat.count, text: beat } },
+      },
+    },
+    {
+      title: `the learner side writes every ${writes.everyMs} ms to a peer that never answers`,
+      wait: writes.everyMs * writes.count,
+      plan: {
+        scenario: 'own-writes',
+        runner: cfg(writesPort!, writes.idleMs, payloads.writes, { writes: { everyMs: writes.everyMs, count: writes.count, text: more } }),
+        peer: { port: writesPort!, mode: 'sink' },
+      },
+    },
+    {
+      title: 'flow blackholed by the router mid-stream',
+      wait: blackhole.firstWriteAfterMs + blackhole.idleMs,
+      plan: {
+        scenario: 'blackhole',
+        runner: cfg(blackholePort!, blackhole.idleMs, payloads.blackhole, { firstWriteAfterMs: blackhole.firstWriteAfterMs, awaitEcho: true }),
+        peer: { port: blackholePort!, mode: 'echo' },
+      },
+    },
+    {
+      title: 'the peer closes the connection normally',
+      wait: endAfterMs,
+      plan: {
+        scenario: 'peer-closes',
+        runner: cfg(closesPort!, closesIdleMs, payloads.closes, { awaitEcho: true }),
+        peer: { port: closesPort!, mode: 'echo', endAfterMs },
+      },
+    },
+  ];
+  return plans.map(({ title, wait, plan }) => ({
+    id: plan.scenario,
+    title,
+    lab: lab(plan.peer.port),
+    inherentWaitMs: wait,
+    deadlineMs: 40_000,
+    run: (ctx: ScenarioContext) => runPlan(ctx, { ...plan, runner: { ...plan.runner, host: ctx.lab.addresses.peers.server! } }),
+  }));
+}
+
+// ── Reading the evidence ────────────────────────────────────────────────────
+
+function only(e: EvidenceSet, id: ScenarioId): IdleEvidence {
+  return e[id]![0] as IdleEvidence;
+}
+
+const event = (ev: IdleEvidence, type: string): AgentEvent | undefined => ev.events.find((e) => e.type === type);
+const plainAddress = (a: unknown): string => String(a ?? '').replace(/^::ffff:/, '');
+
+/** What the call did, in a phrase, for failure messages. */
+function outcome(ev: IdleEvidence): string {
+  if (event(ev, 'missing-export')) return 'the module does not export connectWithIdleTimeout';
+  const crash = event(ev, 'crash');
+  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
+  const rej = event(ev, 'rejected');
+  if (rej) return `the promise rejected with ${errorSummary(rej.error)}`;
+  const res = event(ev, 'resolved');
+  if (res && !res.isSocket) return 'the promise resolved with something that is not a net.Socket';
+  if (res) return 'the promise resolved';
+  if (ev.exit && !ev.exit.killedByHarness && ev.exit.code !== 0) return `the process exited with code ${ev.exit.code}${firstErrorLine(ev.stderr)}`;
+  return 'the promise never settled';
+}
+
+/** The learner's connection as the peer saw it: the accepted connection that delivered the drawn bytes. */
+interface Flow {
+  /** The learner's local port: with the service port, it names the flow on the wire. */
+  localPort: number;
+  id: unknown;
+}
+
+type FlowFinding = { flow: Flow } | { problem: string };
+
+function findFlow(ev: IdleEvidence): FlowFinding {
+  const accepts = ev.peerEvents.filter((e) => e.type === 'accept' && plainAddress(e.remote) === ev.learnerAddress);
+  if (accepts.length === 0) {
+    return {
+      problem: `${outcome(ev)}, and the peer at port ${ev.port} saw no connection from the learner host: resolve with a socket that net.connect() opened to host and port.`,
+    };
+  }
+  for (const a of accepts) {
+    const text = ev.peerEvents
+      .filter((e) => e.type === 'data' && e.id === a.id)
+      .map((e) => String(e.text ?? ''))
+      .join('');
+    if (text.includes(ev.payload)) return { flow: { localPort: Number(a.remotePort), id: a.id } };
+  }
+  // Cut before our first write (it waits a share of idleMs): a timer that fires early does this.
+  const f: Flow = { localPort: Number(accepts[0]!.remotePort), id: accepts[0]!.id };
+  const close = learnerClose(ev, f);
+  const opened = ev.wire.find((e) => fromLearner(ev, f)(e) && e.flags.includes('syn'));
+  if (close && opened && ev.runner.firstWriteAfterMs > 0) {
+    return {
+      problem:
+        `your host closed the connection ${ms(close.t - opened.t)} after opening it, before the first bytes were written ${ms(ev.runner.firstWriteAfterMs)} after it connected ` +
+        `(idleMs was ${ms(ev.idleMs)}): the connection was cut before it had been idle for idleMs.`,
+    };
+  }
+  return {
+    problem: `${outcome(ev)}; the peer accepted a connection from your host but never received the bytes written to the socket you resolved (${JSON.stringify(ev.payload.trim())}): resolve with that connected socket itself.`,
+  };
+}
+
+const isTcp = (e: WireEvent) => e.proto === 'tcp';
+const fromLearner = (ev: IdleEvidence, f: Flow) => (e: WireEvent) =>
+  isTcp(e) && e.src === ev.learnerAddress && e.sport === f.localPort && e.dport === ev.port;
+const fromPeer = (ev: IdleEvidence, f: Flow) => (e: WireEvent) =>
+  isTcp(e) && e.src === ev.peerAddress && e.sport === ev.port && e.dport === f.localPort;
+
+/** The learner host's first FIN or RST on the flow, as the router saw it (dropped or not). */
+function learnerClose(ev: IdleEvidence, f: Flow): WireEvent | undefined {
+  return ev.wire.find((e) => fromLearner(ev, f)(e) && (e.flags.includes('fin') || e.flags.includes('rst')));
+}
+
+/**
+ * The last packet before `t` that was activity on the flow: a data segment,
+ * either way, that the router let through (a segment the blackhole dropped
+ * never reached the learner), or the handshake.
+ */
+function lastActivityBefore(ev: IdleEvidence, f: Flow, t: number): WireEvent | undefined {
+  const mine = fromLearner(ev, f);
+  const theirs = fromPeer(ev, f);
+  let last: WireEvent | undefined;
+  for (const e of ev.wire) {
+    if (e.t > t) break;
+    if (!(mine(e) || theirs(e)) || e.verdict === 'drop') continue;
+    if ((e.payload ?? 0) > 0 || e.flags.includes('syn')) last = e;
+  }
+  return last;
+}
+
+/** Data bytes of the flow that crossed the router from `side`, before `t`. */
+function bytesCrossed(ev: IdleEvidence, f: Flow, side: 'learner' | 'peer', t: number): number {
+  const of = side === 'learner' ? fromLearner(ev, f) : fromPeer(ev, f);
+  return ev.wire.filter((e) => of(e) && e.t <= t && e.verdict !== 'drop').reduce((n, e) => n + (e.payload ?? 0), 0);
+}
+
+const closeKind = (e: WireEvent) => (e.flags.includes('rst') ? 'RST' : 'FIN');
+
+/**
+ * The peer's records of its writes on the flow, each made just before the
+ * write (an echo follows its 'data' record; a heartbeat's record precedes it):
+ * a lower bound of when that data crossed the router.
+ */
+function peerWriteTimes(ev: IdleEvidence, f: Flow): number[] {
+  return ev.peerEvents
+    .filter((e) => e.id === f.id && (e.type === 'heartbeat' || (e.type === 'data' && ev.peer.mode === 'echo')))
+    .map((e) => e.t);
+}
+
+interface Silence {
+  /** Close minus last data, both as the router's trace stamped them. */
+  seen: number;
+  /**
+   * The most it can have been: the trace stamps a packet when the harness
+   * reads the router's report, a little after it crossed, and a late stamp on
+   * the last data shrinks the gap seen. When the peer sent the last data, its
+   * own record of the write bounds the crossing from below.
+   */
+  most: number;
+}
+
+/** How long the flow had been quiet when the learner host closed it. */
+function silenceBefore(ev: IdleEvidence, f: Flow, close: WireEvent): Silence | undefined {
+  const last = lastActivityBefore(ev, f, close.t);
+  if (!last) return undefined;
+  const seen = close.t - last.t;
+  if (last.src !== ev.peerAddress) return { seen, most: seen };
+  const written = peerWriteTimes(ev, f).filter((t) => t <= last.t);
+  return { seen, most: written.length ? close.t - Math.max(...written) : seen };
+}
+
+const closedEarly = (ev: IdleEvidence, s: Silence | undefined): boolean => !s || s.most < ev.idleMs - earlyToleranceMs(ev.idleMs);
+
+const pass = (message: string): Verdict => ({ pass: true, message });
+const fail = (message: string): Verdict => ({ pass: false, message });
+
+/** Judges "closed idleMs after the last byte, not before and soon after" for a quiet flow. */
+function closedOnTime(ev: IdleEvidence, f: Flow, what: string): Verdict | { close: WireEvent; silence: number; most: number } {
+  const close = learnerClose(ev, f);
+  const lastData = lastActivityBefore(ev, f, ev.watchEnd);
+  if (!close) {
+    const quiet = lastData ? ms(ev.watchEnd - lastData.t) : 'the whole watch';
+    return fail(
+      `${what}, nothing crossed the connection for ${quiet} (idleMs was ${ms(ev.idleMs)}) and your host never sent a FIN or RST: the socket stayed open. ` +
+        `Give it an idle timeout — socket.setTimeout(idleMs) — and destroy() it on 'timeout': the event only tells you, it closes nothing. ` +
+        `TCP keep-alive is not an idle timeout, and a quiet connection raises no error by itself.`,
+    );
+  }
+  const silence = silenceBefore(ev, f, close);
+  if (closedEarly(ev, silence)) {
+    return fail(
+      `${what}, your host sent its ${closeKind(close)} after only ${ms(silence?.most ?? 0)} without traffic (idleMs was ${ms(ev.idleMs)}): ` +
+        `the connection was cut before it had been idle for idleMs. Start the count at the last byte read or written — ` +
+        `a timer set once at connect, or a shorter one, cuts healthy connections.`,
+    );
+  }
+  if (silence!.seen > ev.idleMs + lateLimitMs) {
+    return fail(
+      `${what}, your host sent its ${closeKind(close)} ${ms(silence!.seen)} after the last data, long after idleMs (${ms(ev.idleMs)}): ` +
+        `close the socket as soon as the idle timer fires.`,
+    );
+  }
+  return { close, silence: silence!.seen, most: silence!.most };
+}
+
+/** Judges a scenario that keeps the connection busy: any close must follow a real silence of idleMs. */
+function keptOpen(ev: IdleEvidence, activity: string, remedy: string): Verdict {
+  const found = findFlow(ev);
+  if ('problem' in found) return fail(found.problem);
+  const f = found.flow;
+  const close = learnerClose(ev, f);
+  const side = ev.scenario === 'heartbeat' ? 'peer' : 'learner';
+  const crossed = bytesCrossed(ev, f, side, close?.t ?? ev.watchEnd);
+  const opened = ev.wire.find((e) => fromLearner(ev, f)(e))?.t ?? ev.watchEnd;
+  if (close) {
+    const silence = silenceBefore(ev, f, close);
+    if (closedEarly(ev, silence)) {
+      return fail(
+        `while ${activity}, your host sent a ${closeKind(close)} only ${ms(silence?.most ?? 0)} after the last data (idleMs was ${ms(ev.idleMs)}): ` +
+          `a healthy, busy connection was cut. ${remedy}`,
+      );
+    }
+    // A heartbeat or a write late by most of idleMs on a busy machine: then closing was right.
+    return pass(`the connection stayed open while ${activity}; it closed only after ${ms(silence!.seen)} without traffic`);
+  }
+  if (crossed === 0) return fail(`${outcome(ev)}, but no data crossed the connection while ${activity}.`);
+  return pass(`the connection stayed open while ${activity} (${crossed} bytes over ${ms(ev.watchEnd - opened)}, idleMs ${ms(ev.idleMs)}); no FIN or RST from your host`);
+}
+
+const checks: Check[] = [
+  {
+    id: 'resolves-connected-socket',
+    category: 'correctness',
+    title: 'resolves a connected socket that carries data',
+    points: 2,
+    // Not the silent flow: its first write waits a share of idleMs, which a timer that fires early can beat.
+    needs: ['peer-closes'],
+    judge(e) {
+      const ev = only(e, 'peer-closes');
+      const resolved = event(ev, 'resolved');
+      if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
+      if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
+      if (resolved.connecting) return fail("the promise resolved before the connection was made: wait for the socket's 'connect' event.");
+      const found = findFlow(ev);
+      if ('problem' in found) return fail(found.problem);
+      if (!event(ev, 'echoed')) return fail('the peer received our bytes, but its echo did not come back through the socket you resolved.');
+      return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and its echo came back`);
+    },
+  },
+  {
+    id: 'closes-when-idle',
+    category: 'timeouts',
+    title: 'a silent connection is destroyed idleMs after the last byte, not before and soon after',
+    points: 2,
+    needs: ['silent'],
+    judge(e) {
+      const ev = only(e, 'silent');
+      const found = findFlow(ev);
+      if ('problem' in found) return fail(found.problem);
+      const v = closedOnTime(ev, found.flow, 'after one round trip with a live but silent peer');
+      if ('pass' in v) return v;
+      return pass(`your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data crossed the router (idleMs ${ms(ev.idleMs)})`);
+    },
+  },
+  {
+    id: 'heartbeats-keep-open',
+    category: 'correctness',
+    title: 'a peer that sends something several times per idleMs keeps the connection open',
+    points: 2,
+    needs: ['heartbeat'],
+    judge: (e) => {
+      const ev = only(e, 'heartbeat');
+      const hb = ev.peer.heartbeat!;
+      return keptOpen(
+        ev,
+        `the peer sent a heartbeat every ${ms(hb.everyMs)} (${hb.count} in all)`,
+        "Bytes you read are activity: restart the idle count on every 'data' — socket.setTimeout() does this for you.",
+      );
+    },
+  },
+  {
+    id: 'writes-keep-open',
+    category: 'correctness',
+    title: 'writing on the socket counts as activity too',
+    points: 1,
+    needs: ['own-writes'],
+    judge: (e) => {
+      const ev = only(e, 'own-writes');
+      const w = ev.runner.writes!;
+      return keptOpen(
+        ev,
+        `your side wrote every ${ms(w.everyMs)} (${w.count} writes; the peer only reads)`,
+        'Idle means nothing crossed the socket in either direction: a write is activity as much as a read. ' +
+          'socket.setTimeout() counts both; a hand-made timer must be restarted on writes as well as on data.',
+      );
+    },
+  },
+  {
+    id: 'blackhole-ends-at-idle',
+    category: 'timeouts',
+    title: 'a blackholed flow is ended by the idle timeout, idleMs after the last byte, and the socket released',
+    points: 2,
+    needs: ['blackhole'],
+    judge(e) {
+      const ev = only(e, 'blackhole');
+      const found = findFlow(ev);
+      if ('problem' in found) return fail(found.problem);
+      if (ev.faultAt === undefined) return fail(`${outcome(ev)}; the echo of our bytes never came back, so the flow was never blackholed.`);
+      const v = closedOnTime(ev, found.flow, 'once the router dropped every packet of the flow');
+      if ('pass' in v) return v;
+      const dropped = v.close.verdict === 'drop' ? ' (the router dropped it: the peer never knew)' : '';
+      const exit = ev.exit;
+      if (!exit || exit.killedByHarness || exit.t - v.close.t > lingerLimitMs) {
+        const still = exit ? `${ms(exit.t - v.close.t)} later, when we stopped it` : 'when we stopped watching';
+        return fail(
+          `your host sent its ${closeKind(v.close)} on time, ${ms(v.silence)} after the last data${dropped}, but the process was still running ${still}: ` +
+            `the socket was never released. socket.end() only half-closes and waits for the peer's FIN, which a blackholed peer never sends — ` +
+            `destroy() the socket when the idle timer fires.`,
+        );
+      }
+      if (exit.code !== 0) return fail(`your host closed on time, but then ${outcome(ev)}.`);
+      return pass(
+        `your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data${dropped} (idleMs ${ms(ev.idleMs)}), and the process exited ${ms(Math.max(0, exit.t - v.close.t))} later`,
+      );
+    },
+  },
+  {
+    id: 'no-timer-after-peer-close',
+    category: 'resources',
+    title: 'when the peer closes normally, no timer is left to keep the process alive',
+    points: 1,
+    needs: ['peer-closes'],
+    judge(e) {
+      const ev = only(e, 'peer-closes');
+      const found = findFlow(ev);
+      if ('problem' in found) return fail(found.problem);
+      const f = found.flow;
+      const peerFin = ev.wire.find((w) => fromPeer(ev, f)(w) && w.flags.includes('fin'));
+      const close = learnerClose(ev, f);
+      if (close && (!peerFin || close.t < peerFin.t)) {
+        return fail(`your host closed the connection ${peerFin ? 'before the peer did' : 'and the peer never did'}, with idleMs ${ms(ev.idleMs)}: ${outcome(ev)}, and the socket was cut early.`);
+      }
+      if (!peerFin) return fail(`${outcome(ev)}; the peer never closed the connection, so there was nothing to clean up after.`);
+      const exit = ev.exit;
+      if (!exit || exit.killedByHarness || exit.t - peerFin.t > lingerLimitMs) {
+        const held = exit ? `${ms(exit.t - peerFin.t)}, until we stopped it` : 'until the end of the watch';
+        return fail(
+          `the peer closed the connection normally, and the process stayed alive ${held} (idleMs was ${ms(ev.idleMs)}): a timer is still pending. ` +
+            `Clear your idle timer when the socket emits 'close' (or unref() it); socket.setTimeout()'s own timer never holds the process.`,
+        );
+      }
+      if (exit.code !== 0) return fail(`the peer closed the connection and ${outcome(ev)}.`);
+      return pass(`the peer closed the connection and the process exited ${ms(Math.max(0, exit.t - peerFin.t))} later`);
+    },
+  },
+];
+
+const exercise: ExerciseDef = {
+  id: 'idle-timeout',
+  title: 'An idle timeout for a connected socket',
+  part: 'Part 10 — Idle / socket timeout',
+  kind: 'module',
+  runner: runnerFile,
+  peers: { server: peerFile },
+  scenarios,
+  checks,
+};
+
+export default exercise;
