@@ -251,7 +251,7 @@ export function packEntries(kind: PackKind, chosen: readonly ExerciseDef[]): Ent
   );
   for (const e of chosen) {
     entries.push(fileEntry(`exercises/${e.id}/index.ts`));
-    for (const doc of ['README.md', 'HINTS.md', 'HINTS.vi.md']) {
+    for (const doc of ['README.md', 'README.vi.md', 'HINTS.md', 'HINTS.vi.md']) {
       if (existsSync(path.join(repoRoot, 'exercises', e.id, doc))) entries.push(fileEntry(`exercises/${e.id}/${doc}`));
     }
   }

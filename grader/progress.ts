@@ -41,7 +41,7 @@ export function progressView(exercises: readonly ListedExercise[], scores: Recor
   exercises.forEach((e, i) => {
     const s = scores[e.id];
     const state = states[i]!;
-    const score = !s ? w.notStarted : state === 'done' && s.score === s.maxScore ? `${s.score}/${s.maxScore}` : w.best(`${s.best ?? s.score}/${s.maxScore}`, `${s.score}/${s.maxScore}`);
+    const score = !s ? w.notStarted : (s.best ?? s.score) === s.score ? `${s.score}/${s.maxScore}` : w.best(`${s.best ?? s.score}/${s.maxScore}`, `${s.score}/${s.maxScore}`);
     lines.push(`  ${marks[state]} ${e.id.padEnd(idWidth)}  ${`${e.title} — ${e.part}`.padEnd(titleWidth)}  ${score}`);
   });
   const next = exercises.find((_, i) => states[i] !== 'done');
