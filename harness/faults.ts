@@ -7,6 +7,11 @@
 
 /** Which packets a fault applies to. Every field narrows the match. */
 export interface Match {
+  /**
+   * IP version (default both: a peer has an address of each). ICMP means
+   * ICMPv6 for IPv6 packets; a reject answers each family in its own ICMP.
+   */
+  family?: 'ipv4' | 'ipv6' | 'both';
   proto?: 'tcp' | 'udp' | 'icmp';
   /** Destination port (for traffic towards a peer: the peer's service port). */
   port?: number;
@@ -32,7 +37,7 @@ export type Fault =
       icmp: 'host-unreachable' | 'port-unreachable' | 'net-unreachable' | 'admin-prohibited';
     }
   | { id: string; kind: 'loss'; match: Match; percent: number }
-  /** Source NAT of learner traffic to the router's peer-side address. */
+  /** Source NAT of learner traffic to the router's peer-side address (IPv6 too; `idleTimeoutS` tracks IPv4 flows only). */
   | {
       id: string;
       kind: 'masquerade';
@@ -75,6 +80,7 @@ export function validateFault(fault: Fault): void {
   if ((m.port !== undefined || m.sourcePort !== undefined || m.synOnly) && m.proto === 'icmp') {
     throw new FaultError(`fault ${fault.id}: ports and synOnly need proto tcp or udp`);
   }
+  if (m.family !== undefined && !['ipv4', 'ipv6', 'both'].includes(m.family)) throw new FaultError(`fault ${fault.id}: family ${JSON.stringify(m.family)} is none of ipv4, ipv6, both`);
   if (m.synOnly && m.proto === 'udp') throw new FaultError(`fault ${fault.id}: synOnly needs proto tcp`);
   if (m.firstPackets !== undefined && (!Number.isInteger(m.firstPackets) || m.firstPackets < 1)) {
     throw new FaultError(`fault ${fault.id}: firstPackets must be a positive integer`);
@@ -104,8 +110,9 @@ export function matchExpr(m: Match, peers: readonly string[] = []): string {
     // Either way between the learner and this peer (the router never sends a packet back out where it came in).
     else parts.push(`iifname { "${routerIfLearner}", ${pIf} } oifname { "${routerIfLearner}", ${pIf} }`);
   }
+  if (m.family === 'ipv4' || m.family === 'ipv6') parts.push(`meta nfproto ${m.family}`);
   const proto = m.proto ?? (m.port !== undefined || m.sourcePort !== undefined || m.synOnly ? 'tcp' : undefined);
-  if (proto === 'icmp') parts.push('meta l4proto icmp');
+  if (proto === 'icmp') parts.push(`meta l4proto ${icmpProtos[m.family ?? 'both']}`);
   else if (proto) {
     parts.push(`meta l4proto ${proto}`);
     if (m.port !== undefined) parts.push(`${proto} dport ${m.port}`);
@@ -118,6 +125,19 @@ export function matchExpr(m: Match, peers: readonly string[] = []): string {
   return parts.join(' ');
 }
 
+const icmpProtos = { ipv4: 'icmp', ipv6: 'ipv6-icmp', both: '{ icmp, ipv6-icmp }' } as const;
+
+/**
+ * A reject's ICMP type by family: for both, nftables' icmpx, which the kernel
+ * answers as ICMP or ICMPv6 by the packet's family (its no-route is ICMP's
+ * net-unreachable); ICMPv6 names host-unreachable address-unreachable.
+ */
+function icmpReject(icmp: Extract<Fault, { kind: 'reject-icmp' }>['icmp'], family: Match['family'] = 'both'): string {
+  if (family === 'ipv4') return `icmp type ${icmp}`;
+  if (family === 'ipv6') return `icmpv6 type ${icmp === 'host-unreachable' ? 'addr-unreachable' : icmp === 'net-unreachable' ? 'no-route' : icmp}`;
+  return `icmpx type ${icmp === 'net-unreachable' ? 'no-route' : icmp}`;
+}
+
 function verdict(fault: Exclude<Fault, { kind: 'masquerade' }>): string {
   switch (fault.kind) {
     case 'drop':
@@ -127,7 +147,7 @@ function verdict(fault: Exclude<Fault, { kind: 'masquerade' }>): string {
     case 'reject-tcp-reset':
       return 'reject with tcp reset';
     case 'reject-icmp':
-      return `reject with icmp type ${fault.icmp}`;
+      return `reject with ${icmpReject(fault.icmp, fault.match.family)}`;
   }
 }
 
@@ -204,7 +224,16 @@ export function expireCommands(fault: Extract<Fault, { kind: 'masquerade' }>, ep
 
 /** Control packets and ICMP are traced, so SYN, FIN and RST times are evidence. */
 export const traceRule = 'meta l4proto tcp tcp flags & (syn | fin | rst) != 0 meta nftrace set 1';
-export const traceIcmpRule = 'meta l4proto icmp meta nftrace set 1';
+export const traceIcmpRule = 'meta l4proto { icmp, ipv6-icmp } meta nftrace set 1';
+/**
+ * The ICMP errors the router sends itself (a reject's answer, an unreachable
+ * host's) cross no forward hook: chain `answers` traces them where they leave.
+ * Errors only: its neighbour discovery is no evidence.
+ */
+const traceAnswerRules = [
+  'icmp type { destination-unreachable, time-exceeded, parameter-problem } meta nftrace set 1',
+  'icmpv6 type { destination-unreachable, packet-too-big, time-exceeded, parameter-problem } meta nftrace set 1',
+];
 
 /**
  * A service a scenario watches: every packet to and from this port (of this
@@ -233,11 +262,17 @@ export function watchRules(w: Watch, peers: readonly string[] = []): string[] {
  */
 const segmentRules = Array.from({ length: 11 }, (_, i) => `meta l4proto tcp tcp doff ${i + 5} return`);
 
-/** Per-flow packet and byte counters, kept by the kernel for every flow that reaches the router (`parseFlows`). */
-const flowSets = ['tcp', 'udp'].map(
-  (p) => `  set ${p}flows { type ipv4_addr . inet_service . ipv4_addr . inet_service; flags dynamic; counter; size 65536; }`,
+/** Per-flow packet and byte counters, kept by the kernel for every flow that reaches the router (`parseFlows`); a set per family. */
+const flowFamilies = [
+  ['', 'ipv4_addr', 'ip'],
+  ['6', 'ipv6_addr', 'ip6'],
+] as const;
+const flowSets = ['tcp', 'udp'].flatMap((p) =>
+  flowFamilies.map(([v, type]) => `  set ${p}${v}flows { type ${type} . inet_service . ${type} . inet_service; flags dynamic; counter; size 65536; }`),
 );
-const flowRules = ['tcp', 'udp'].map((p) => `meta l4proto ${p} update @${p}flows { ip saddr . ${p} sport . ip daddr . ${p} dport }`);
+const flowRules = ['tcp', 'udp'].flatMap((p) =>
+  flowFamilies.map(([v, , ip]) => `meta l4proto ${p} update @${p}${v}flows { ${ip} saddr . ${p} sport . ${ip} daddr . ${p} dport }`),
+);
 
 /**
  * The router's whole ruleset for a set of faults (and flows to watch). The
@@ -263,6 +298,9 @@ export function routerRuleset(faults: Fault[], table = 'lab', peers: readonly st
     ...watch.flatMap((w) => watchRules(w, peers)).map((r) => `    ${r}`),
     `  }`,
     `  chain faults { type filter hook forward priority 0; policy accept; }`,
+    `  chain answers { type filter hook output priority 0; policy accept;`,
+    ...traceAnswerRules.map((r) => `    ${r}`),
+    `  }`,
     `  chain nat { type nat hook postrouting priority 100; policy accept; }`,
     // Mappings removed at a point of the timeline: flows are marked with the epoch they began in.
     `  chain natmark { type filter hook prerouting priority 0; policy accept; }`,

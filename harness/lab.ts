@@ -79,6 +79,15 @@ export interface LabAddresses {
   peers: Record<string, string>;
   /** An address on the peers' side where no host answers. */
   nobody: string;
+  /**
+   * The same hosts' IPv6 (ULA) addresses, one /64 per link. Absent where the
+   * lab has no IPv6: the per-host Docker design (its daemon would route IPv6
+   * through the host's bridge) and kernels without IPv6.
+   */
+  learner6?: string;
+  gateway6?: string;
+  peers6?: Record<string, string>;
+  nobody6?: string;
 }
 
 /** A program for a lab host: one self-contained JavaScript file (see harness/bundle.ts). */
@@ -133,8 +142,9 @@ export interface Lab {
    */
   flows(): Promise<FlowCount[]>;
   /**
-   * TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router, in
-   * order. `t` is when the harness read the router's report: under load that
+   * TCP control packets (SYN, FIN, RST) and ICMP seen crossing the router (and
+   * the ICMP errors it sends itself: its rejects), IPv4 and IPv6, in order.
+   * `t` is when the harness read the router's report: under load that
    * can lag the packet by a little, never lead it.
    */
   wire(): WireEvent[];

@@ -10,13 +10,14 @@ export type TcpFlag = 'syn' | 'ack' | 'fin' | 'rst' | 'psh' | 'urg';
 export interface WireEvent {
   /** Monotonic ms (harness/clock.ts) when the router reported the packet. */
   t: number;
+  /** ICMP is ICMPv6 for IPv6 packets (addresses in IPv6 form). */
   proto: 'tcp' | 'udp' | 'icmp';
   src: string;
   dst: string;
   sport?: number;
   dport?: number;
   flags: TcpFlag[];
-  /** The packet's IP total length. */
+  /** The packet's IP total length (IPv6: its 40-byte header and payload). */
   length: number;
   /**
    * Payload bytes: of a UDP datagram; of a TCP segment on a watched flow
@@ -100,9 +101,9 @@ export class TraceParser {
     if (!ev) return;
     const handle = /\bhandle (\d+)/.exec(rest)?.[1];
     const rule = (/^unknown rule handle/.test(rest) && handle ? this.ruleOfHandle(Number(handle)) : undefined) ?? rest;
-    // harness/faults.ts chain `segment`: the rule of this segment's TCP header length (IPv4 header: 20 bytes, Linux sends no options).
+    // harness/faults.ts chain `segment`: the rule of this segment's TCP header length (Linux sends no IP options).
     const doff = chain === 'segment' ? /\btcp doff (\d+) return/.exec(rule)?.[1] : undefined;
-    if (doff) ev.payload = Math.max(0, ev.length - 20 - 4 * Number(doff));
+    if (doff) ev.payload = Math.max(0, ev.length - ipHeader(ev) - 4 * Number(doff));
     const verdict = /\(verdict (\w+)\)\s*$/.exec(rest)?.[1];
     if (verdict === 'drop') {
       ev.verdict = 'drop';
@@ -117,13 +118,19 @@ export class TraceParser {
   }
 }
 
+/** IPv4's header without options, or IPv6's fixed one (the trace prints no extension headers Linux would send here). */
+const ipHeader = (ev: WireEvent): number => (ev.src.includes(':') ? 40 : 20);
+
 function parsePacket(rest: string, t: number): WireEvent | null {
   const field = (name: string): string | undefined => new RegExp(`\\b${name} (\\S+)`).exec(rest)?.[1];
-  const src = field('ip saddr');
-  const dst = field('ip daddr');
+  // IPv6's `ip6 length` is its payload's only.
+  const v6 = field('ip6 saddr') !== undefined;
+  const ip = v6 ? 'ip6' : 'ip';
+  const src = field(`${ip} saddr`);
+  const dst = field(`${ip} daddr`);
   if (!src || !dst) return null;
-  const l4 = field('ip protocol');
-  const length = Number(field('ip length') ?? 0);
+  const l4 = field(v6 ? 'ip6 nexthdr' : 'ip protocol');
+  const length = Number(field(`${ip} length`) ?? 0) + (v6 ? 40 : 0);
   if (l4 === 'tcp') {
     const flagsText = /tcp flags == (\([^)]*\)|\S+)/.exec(rest)?.[1]?.replace(/[()]/g, '') ?? '';
     return {
@@ -139,9 +146,9 @@ function parsePacket(rest: string, t: number): WireEvent | null {
     };
   }
   if (l4 === 'udp') {
-    return { t, proto: 'udp', src, dst, sport: Number(field('udp sport')), dport: Number(field('udp dport')), flags: [], length, payload: Math.max(0, length - 28), verdict: 'pending' };
+    return { t, proto: 'udp', src, dst, sport: Number(field('udp sport')), dport: Number(field('udp dport')), flags: [], length, payload: Math.max(0, length - (v6 ? 48 : 28)), verdict: 'pending' };
   }
-  if (l4 === 'icmp') return { t, proto: 'icmp', src, dst, flags: [], length, verdict: 'pending' };
+  if (l4 === 'icmp' || l4 === 'ipv6-icmp') return { t, proto: 'icmp', src, dst, flags: [], length, verdict: 'pending' };
   return null;
 }
 

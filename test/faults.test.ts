@@ -9,7 +9,11 @@ t.test('match expressions', async (t) => {
     [{ port: 80 }, 'meta l4proto tcp tcp dport 80'],
     [{ proto: 'udp', sourcePort: 53 }, 'meta l4proto udp udp sport 53'],
     [{ proto: 'tcp', synOnly: true }, 'meta l4proto tcp tcp flags & (syn | ack) == syn'],
-    [{ direction: 'from-learner', proto: 'icmp' }, 'iifname "eth-l" meta l4proto icmp'],
+    [{ direction: 'from-learner', proto: 'icmp' }, 'iifname "eth-l" meta l4proto { icmp, ipv6-icmp }'],
+    [{ family: 'ipv4', proto: 'icmp' }, 'meta nfproto ipv4 meta l4proto icmp'],
+    [{ family: 'ipv6', proto: 'icmp' }, 'meta nfproto ipv6 meta l4proto ipv6-icmp'],
+    [{ family: 'ipv6', port: 80 }, 'meta nfproto ipv6 meta l4proto tcp tcp dport 80'],
+    [{ family: 'both', port: 80 }, 'meta l4proto tcp tcp dport 80'],
     [{ direction: 'to-learner' }, 'oifname "eth-l"'],
   ];
   t.plan(cases.length);
@@ -36,8 +40,11 @@ t.test('fault rules carry the fault id and the right verdict', async (t) => {
     [{ id: 'b', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: 1 } }, /counter reject with tcp reset comment "fault:b"$/],
     [
       { id: 'c', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: 1 } },
-      /reject with icmp type host-unreachable comment "fault:c"$/,
+      /reject with icmpx type host-unreachable comment "fault:c"$/,
     ],
+    [{ id: 'c4', kind: 'reject-icmp', icmp: 'net-unreachable', match: { family: 'ipv4' } }, /meta nfproto ipv4 counter reject with icmp type net-unreachable comment/],
+    [{ id: 'c6', kind: 'reject-icmp', icmp: 'host-unreachable', match: { family: 'ipv6' } }, /reject with icmpv6 type addr-unreachable comment/],
+    [{ id: 'cx', kind: 'reject-icmp', icmp: 'net-unreachable', match: {} }, /reject with icmpx type no-route comment/],
     [{ id: 'd', kind: 'loss', percent: 30, match: { proto: 'udp' } }, /numgen random mod 100 < 30 counter drop/],
   ];
   for (const [f, re] of rules) t.match(faultRule(f), re, f.kind);

@@ -65,6 +65,40 @@ t.test('segments of a watched flow carry their payload size, also where the trac
   t.same(dataSegments(p.events).length, 2);
 });
 
+t.test('IPv6: TCP, UDP and ICMPv6 as IPv4, lengths of the whole packet', async (t) => {
+  const rules = new Map([[12, 'tcp doff 8 return']]);
+  const p = new TraceParser(() => 7, (h) => rules.get(h));
+  const ip6 = (id: string, src: string, dst: string, rest: string) =>
+    `trace id ${id} inet lab trace packet: iif "eth-l" oif "eth-p0" ether saddr 3a:5b ether daddr 06:9e ip6 saddr ${src} ip6 daddr ${dst} ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 63 ip6 flowlabel 444380 ${rest}`;
+  p.line(ip6('b1', 'fd10:77::2', 'fd10:77:0:1::2', 'ip6 nexthdr tcp ip6 length 40 tcp sport 57346 tcp dport 7001 tcp flags == syn tcp window 64800 '));
+  p.line('trace id b1 inet lab faults rule meta nfproto ipv6 tcp dport 7001 counter packets 0 bytes 0 drop comment "fault:drop6" # handle 9 (verdict drop)');
+  p.line(ip6('b2', 'fd10:77::2', 'fd10:77:0:1::2', 'ip6 nexthdr tcp ip6 length 132 tcp sport 57348 tcp dport 7000 tcp flags == 0x18 tcp window 64'));
+  p.line('trace id b2 inet lab segment unknown rule handle 12 (verdict return)');
+  p.line(ip6('b3', 'fd10:77::2', 'fd10:77:0:1::2', 'ip6 nexthdr udp ip6 length 18 udp sport 53138 udp dport 5354 udp length 18 @th,64,80 0x0 '));
+  p.line(
+    ip6('b4', 'fd10:77:0:1::2', 'fd10:77::2', 'ip6 nexthdr ipv6-icmp ip6 length 66 icmpv6 type destination-unreachable icmpv6 code port-unreachable icmpv6 parameter-problem 0 @th,64,96 0x600d5f23'),
+  );
+  // The router's own answer to a reject, traced where it leaves (chain answers).
+  p.line(
+    'trace id b5 inet lab answers packet: oif "eth-l" ip6 saddr fd10:77::1 ip6 daddr fd10:77::2 ip6 dscp cs0 ip6 ecn not-ect ip6 hoplimit 64 ip6 flowlabel 0 ip6 nexthdr ipv6-icmp ip6 length 88 icmpv6 type destination-unreachable icmpv6 code addr-unreachable',
+  );
+  p.line('trace id b5 inet lab answers policy accept ');
+  t.match(p.events[0], { proto: 'tcp', src: 'fd10:77::2', dst: 'fd10:77:0:1::2', sport: 57346, dport: 7001, flags: ['syn'], length: 80, verdict: 'drop', fault: 'drop6' });
+  t.same(
+    p.events.map((e) => [e.proto, e.length, e.payload]),
+    [
+      ['tcp', 80, undefined],
+      ['tcp', 172, 100],
+      ['udp', 58, 10],
+      ['icmp', 106, undefined],
+      ['icmp', 128, undefined],
+    ],
+    'length = 40 + ip6 length; payload = length - 40 - 4 × doff; UDP: length - 48',
+  );
+  t.match(p.events[4], { src: 'fd10:77::1', dst: 'fd10:77::2', verdict: 'accept' });
+  t.equal(synsFrom(p.events, 'fd10:77::2', 7001).length, 1);
+});
+
 t.test('a reused trace id starts a new event when the packet enters the trace chain', async (t) => {
   const p = new TraceParser(() => 0);
   p.line(syn('dd', 40010));

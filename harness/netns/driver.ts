@@ -49,12 +49,24 @@ export const namePrefix = 'npg';
 const owner = `${namePrefix}${process.pid}-`;
 const netnsDir = '/run/netns';
 
+/** A kernel booted without IPv6 (ipv6.disable=1) has no /proc/sys/net/ipv6: its labs are IPv4 only. */
+const hasIpv6 = existsSync('/proc/sys/net/ipv6');
+
+/** Link n (0: the learner's, i + 1: peer i's) is 10.77.n.0/24 and fd10:77:0:n::/64; the router is .1 on each. */
 export function labAddresses(peers: string[]): LabAddresses {
-  return {
+  const v4 = {
     learner: '10.77.0.2',
     gateway: '10.77.0.1',
     peers: Object.fromEntries(peers.map((p, i) => [p, `10.77.${i + 1}.2`])),
     nobody: '10.77.1.250',
+  };
+  if (!hasIpv6) return v4;
+  return {
+    ...v4,
+    learner6: 'fd10:77::2',
+    gateway6: 'fd10:77::1',
+    peers6: Object.fromEntries(peers.map((p, i) => [p, `fd10:77:0:${i + 1}::2`])),
+    nobody6: 'fd10:77:0:1::250',
   };
 }
 
@@ -143,13 +155,26 @@ class NetnsLab extends RouterLab implements Lab {
     ];
     await runWithInput(['ip', '-batch', '-'], links.join('\n') + '\n');
     const a = this.addresses;
-    const hostConfig = (address: string, gateway: string): string =>
-      [`link set lo up`, `addr add ${address}/24 dev eth0`, `link set eth0 up`, `route add default via ${gateway}`].join('\n') + '\n';
+    // IPv6 addresses without DAD (usable at once: no other host on a link
+    // claims them) and no link-local ones (the router's fixed one aside):
+    // nothing but the lab's own traffic (no router solicitations, MLD reports).
+    const v6 = (address: string | undefined, dev: string): string[] =>
+      address ? [`addr add ${address}/64 dev ${dev} nodad`, `link set ${dev} addrgenmode none`] : [];
+    const hostConfig = (address: string, gateway: string, address6?: string, gateway6?: string): string =>
+      [
+        `link set lo up`,
+        `addr add ${address}/24 dev eth0`,
+        ...v6(address6, 'eth0'),
+        `link set eth0 up`,
+        `route add default via ${gateway}`,
+        ...(gateway6 ? [`route add default via ${gateway6}`] : []),
+      ].join('\n') + '\n';
+    const router6 = (i: number): string | undefined => a.peers6 && `fd10:77:0:${i + 1}::1`;
     this.agent = new RouterAgent(
       {
         ifaces: [
-          { name: routerIfLearner, addr: `${a.gateway}/24` },
-          ...peerNames.map((_, i) => ({ name: routerIfPeer(i), addr: `10.77.${i + 1}.1/24` })),
+          { name: routerIfLearner, addr: `${a.gateway}/24`, addr6: a.gateway6 && `${a.gateway6}/64` },
+          ...peerNames.map((_, i) => ({ name: routerIfPeer(i), addr: `10.77.${i + 1}.1/24`, addr6: router6(i) && `${router6(i)}/64` })),
         ],
         forward: true,
         dropDefaultRoute: false,
@@ -161,8 +186,10 @@ class NetnsLab extends RouterLab implements Lab {
       nowMs,
     );
     await Promise.all([
-      runWithInput(['ip', '-n', learner, '-batch', '-'], hostConfig(a.learner, a.gateway)),
-      ...peerNames.map((p, i) => runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`))),
+      runWithInput(['ip', '-n', learner, '-batch', '-'], hostConfig(a.learner, a.gateway, a.learner6, a.gateway6)),
+      ...peerNames.map((p, i) =>
+        runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`, a.peers6?.[p], router6(i))),
+      ),
       this.agent.start().then(({ loaded }) => this.router.learnHandles(loaded)),
     ]);
     for (const shape of this.spec.shapes ?? []) await this.router.shape(shape);

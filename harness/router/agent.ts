@@ -25,13 +25,15 @@ export interface RouterIface {
   name: string;
   /** Its address, with prefix length (the router is each link's gateway). */
   addr: string;
+  /** Its IPv6 address, with prefix length, where the lab has IPv6. */
+  addr6?: string;
   /** Rename the interface that holds this address now (Docker names them eth0, eth1… in attach order and addresses them itself). */
   from?: string;
 }
 
 export interface RouterConfig {
   ifaces: RouterIface[];
-  /** Turn IPv4 forwarding on here (netns); Docker sets it by the container's sysctls. */
+  /** Turn IP forwarding on here (netns; IPv6 too where an interface has an IPv6 address); Docker sets it by the container's sysctls. */
   forward: boolean;
   /** Remove the default route Docker gave the container: the router forwards between lab links only. */
   dropDefaultRoute: boolean;
@@ -122,6 +124,7 @@ export class RouterAgent {
     const script = [
       'set -e',
       this.cfg.forward ? 'echo 1 > /proc/sys/net/ipv4/ip_forward' : '',
+      this.cfg.forward && this.cfg.ifaces.some((i) => i.addr6) ? 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' : '',
       `ip -batch - <<'LINKS'\n${await this.linkCommands()}LINKS`,
       this.cfg.dropDefaultRoute ? 'ip route del default 2>/dev/null || true' : '',
       'exec nft -e -a -f -',
@@ -150,7 +153,11 @@ export class RouterAgent {
         if (!link) throw new Error(`no interface has ${i.from}`);
         lines.push(`link set ${link.ifname} down`, `link set ${link.ifname} name ${i.name}`, `addr flush dev ${i.name}`);
       }
-      lines.push(`addr add ${i.addr} dev ${i.name}`, `link set ${i.name} up`);
+      lines.push(`addr add ${i.addr} dev ${i.name}`);
+      // As on the lab's hosts (harness/netns/driver.ts), no DAD; a fixed link-local address, which the
+      // kernel's neighbour solicitations for packets it forwards need (it has no other source for them).
+      if (i.addr6) lines.push(`addr add ${i.addr6} dev ${i.name} nodad`, `addr add fe80::1/64 dev ${i.name} nodad`, `link set ${i.name} addrgenmode none`);
+      lines.push(`link set ${i.name} up`);
     }
     return lines.join('\n') + '\n';
   }
