@@ -7,6 +7,7 @@ import type { Lang } from './hints.ts';
 import { messages } from './messages.ts';
 import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
 import { NetnsDriver } from '../harness/netns/driver.ts';
+import { RootlessDriver } from '../harness/rootless/driver.ts';
 import { $try } from '../harness/exec.ts';
 import { kernelFeatures } from '../harness/probe.ts';
 
@@ -27,7 +28,8 @@ export const installHint =
   'iproute2, nftables and util-linux (`sudo npx grade …`)';
 
 export function makeDriver(name: DriverName): LabDriver {
-  if (name === 'netns') return new NetnsDriver();
+  // Not root on Linux: the same labs inside a user namespace of this user (harness/rootless/driver.ts).
+  if (name === 'netns') return process.platform === 'linux' && process.getuid?.() !== 0 ? new RootlessDriver() : new NetnsDriver();
   // Every lab of this process inside one lab container (harness/docker/labs-container.ts);
   // NETPROG_DOCKER_LABS=classic: a few containers per lab (harness/docker/driver.ts), the older design.
   return process.env.NETPROG_DOCKER_LABS === 'classic' ? new DockerDriver() : new ContainerLabsDriver();

@@ -21,6 +21,18 @@ const root = '/sys/fs/cgroup';
  * below systemd's DynamicUser range (61184–65519); a uid that an account or a
  * running process has is skipped all the same (uidInUse).
  */
+/**
+ * Rootless mode (harness/rootless/driver.ts): the lab server runs in a user
+ * namespace of an ordinary user where only that user's uid exists (as 0), so
+ * learner code runs as the same uid as the harness, without capabilities;
+ * and no cgroup is ours to write. Set once, at the server's start.
+ */
+let oneUid = false;
+export function useSingleUid(): void {
+  oneUid = true;
+}
+export const singleUid = (): boolean => oneUid;
+
 export const uidBase = 60100;
 export const uidSpan = 1000;
 
@@ -60,6 +72,7 @@ export function ownerAlive(pid: number): boolean {
 }
 
 export function leaseUid(): number {
+  if (oneUid) return process.getuid?.() ?? 0;
   mkdirSync(leaseDir, { recursive: true, mode: 0o700 });
   const start = Math.floor(Math.random() * uidSpan);
   for (let i = 0; i < uidSpan; i++) {
@@ -81,7 +94,23 @@ export function leaseUid(): number {
 }
 
 export function releaseUid(uid: number): void {
+  if (oneUid) return;
   rmSync(path.join(leaseDir, String(uid)), { recursive: true, force: true });
+}
+
+/** How many tasks (threads) run as `uid` (real uid): what RLIMIT_NPROC counts. */
+function processesOf(uid: number): number {
+  let n = 0;
+  for (const d of readdirSync('/proc')) {
+    if (d.charCodeAt(0) < 48 || d.charCodeAt(0) > 57) continue;
+    try {
+      const status = readFileSync(`/proc/${d}/status`, 'utf8');
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid) n += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return n;
 }
 
 /** Leases whose owner died (kill -9). Kill what still runs as those uids, then release them. */
@@ -109,6 +138,7 @@ export function staleUidLeases(): number[] {
 export type CgroupMode = 'v1' | 'v2' | 'none';
 
 export function cgroupMode(): CgroupMode {
+  if (oneUid) return 'none';
   if (existsSync(path.join(root, 'cgroup.controllers'))) {
     const controllers = readFileSync(path.join(root, 'cgroup.controllers'), 'utf8');
     return controllers.includes('memory') && controllers.includes('pids') ? 'v2' : 'none';
@@ -500,6 +530,11 @@ export function learnerFstab(opts: { repoRoot: string; programDir: string; hidep
  * them, and caps its process count.
  */
 export function dropPrivileges(uid: number, limits: Limits): string[] {
+  if (oneUid) {
+    // One uid for everything: RLIMIT_NPROC counts every process of it, so the cap is what runs now plus the learner's share.
+    // setgroups is denied in the user namespace (no --clear-groups), and the uid stays the only one there is.
+    return ['prlimit', `--nproc=${processesOf(uid) + limits.pids}`, '--core=0', '--', 'setpriv', '--inh-caps=-all', '--ambient-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+  }
   return [
     'prlimit',
     `--nproc=${limits.pids}`,

@@ -233,6 +233,7 @@ class DockerLab extends RouterLab implements Lab {
     this.subnets = { learner: subnets[0]!, peers: subnets.slice(1) };
     this.networks = subnets.map((_, i) => `${id}-${i === 0 ? 'l' : `p${i - 1}`}`);
     const peerNet = (i: number) => this.subnets.peers[i]!;
+    // IPv4 only: Docker 20.10 routes a network's IPv6 through the host's bridge, out of the lab (the one-container design has IPv6).
     this.addresses = {
       learner: `${this.subnets.learner}.2`,
       gateway: `${this.subnets.learner}.1`,

@@ -3,15 +3,19 @@
  * driven over stdin/stdout (harness/remote/server.ts). Under the docker driver
  * it is the main program of the one lab container a grader process uses.
  *
- *   node --import tsx harness/remote/main.ts [--container]
+ *   node --import tsx harness/remote/main.ts [--container | --rootless]
  *
  * --container: first make this container's own cgroups writable (Docker
  * mounts them read-only), so learner limits are sub-cgroups of the container,
  * removed with it.
+ * --rootless: run in the user, mount, network and PID namespaces that
+ * harness/rootless/driver.ts made for an ordinary user: a private /run (for
+ * /run/netns), one uid for harness and learner, no cgroups.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { NetnsDriver } from '../netns/driver.ts';
+import { useSingleUid } from '../sandbox.ts';
 import { serveLabs } from './server.ts';
 
 function writableCgroups(): void {
@@ -31,6 +35,11 @@ function writableCgroups(): void {
 }
 
 if (process.argv.includes('--container')) writableCgroups();
+if (process.argv.includes('--rootless')) {
+  // This mount namespace is the server's own: /run here is a fresh tmpfs, gone with it.
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'mode=0755,size=8m', 'netprog-run', '/run']);
+  useSingleUid();
+}
 const driver = new NetnsDriver();
 const status = await driver.status();
 if (!status.usable) {
