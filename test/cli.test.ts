@@ -151,12 +151,12 @@ t.test('after kill -9, the next run removes what the dead one left', async (t) =
 });
 
 t.test('a first run on a machine that is not ready: one short message with the command to run, exit 2', { skip: process.getuid?.() === 0 ? false : 'needs root to run as another user' }, async (t) => {
-  // As `nobody`: neither root nor in the docker group, so no driver can run.
+  // As `nobody`: neither root nor in the docker group, and rootless mode turned off, so no driver can run.
   const asNobody = (lang: string) =>
     spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', process.execPath, bin, 'retry-backoff'], {
       cwd: repoRoot,
       encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: '/tmp', LANG: lang, NODE_OPTIONS: '' },
+      env: { PATH: process.env.PATH, HOME: '/tmp', LANG: lang, NODE_OPTIONS: '', NETPROG_ROOTLESS: '0', GRADE_STATE_DIR: '/tmp' },
     });
   const en = asNobody('C.UTF-8');
   t.equal(en.status, 2, en.stderr);

@@ -11,6 +11,9 @@
  * files outside the lab's mounts; no cgroup is writable, so memory is bounded
  * only by V8's heap, processes by RLIMIT_NPROC, and CPU not at all.
  *
+ * NETPROG_ROOTLESS=0 turns the mode off (a machine whose owner wants
+ * learner code never to run as a user's own uid).
+ *
  * Nothing outlives the server: it is PID 1 of its namespace, so when it ends
  * (its stdin closes: the grader exited, was interrupted or killed) the kernel
  * kills every process of its labs, and the namespaces and the private /run
@@ -56,6 +59,7 @@ export class RootlessDriver extends RemoteLabsDriver {
   async status(): Promise<DriverStatus> {
     const problems: string[] = [];
     if (process.platform !== 'linux') problems.push('network namespaces need Linux: use --driver docker');
+    if (process.env.NETPROG_ROOTLESS === '0') problems.push('rootless mode is turned off here (NETPROG_ROOTLESS=0)');
     for (const [tool, pkg] of tools) if (!onPath(tool)) problems.push(`\`${tool}\` is missing: install it with \`sudo apt-get install ${pkg}\``);
     if (problems.length === 0) {
       const refused = await userNamespacesAllowed();
