@@ -15,16 +15,13 @@
  *                normally: the process exits at once
  */
 import { nowMs, sleep } from '../../../harness/clock.ts';
-import type { AgentEvent, ExitInfo } from '../../../harness/process.ts';
+import type { AgentEvent } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
-import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
-import { startRunner } from '../../runner.ts';
-import type { Check, EvidenceSet, ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
+import { errorSummary, ms } from '../../evidence.ts';
+import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { RunnerConfig } from './runner.ts';
-
-const peerFile = new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname;
-const runnerFile = new URL('./runner.ts', import.meta.url).pathname;
 
 /**
  * What each run draws (grader/draws.ts), so no constant of this file can be
@@ -91,13 +88,13 @@ export interface IdleEvidence {
   payload: string;
   runner: RunnerConfig;
   peer: PeerConfig;
-  /** The runner's records: what the promise did (never evidence of the socket's timing). */
-  events: AgentEvent[];
-  /** How the process ended; killedByHarness when we stopped it at the end of the watch. */
-  exit: ExitInfo | null;
-  stderr: string;
-  /** The router's trace up to the end of the watch (before we stopped the process). */
-  wire: WireEvent[];
+  /**
+   * The learner's process: the runner's records (what the promise did, never
+   * evidence of the socket's timing), how it ended (exit null: still running
+   * at the end of the watch, then left to the lab's close, unseen), and the
+   * router's trace up to the end of the watch.
+   */
+  learner: ProcessRecord;
   /** When the watch ended (grader's clock). */
   watchEnd: number;
   /** What the peer recorded: accepts, data, heartbeats, end, close. */
@@ -115,12 +112,10 @@ interface Plan {
 const blackholeFault = 'blackhole';
 
 async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> {
-  const { lab, programs } = ctx;
+  const { lab } = ctx;
   const { runner: cfg, peer: peerCfg } = plan;
-  const peer = await lab.startPeer('server', { file: programs.peers.server!, args: [JSON.stringify(peerCfg)] });
-  if (!(await peer.waitFor('listening', 5000))) throw new Error(`the peer did not start: ${peer.stderr}`);
-  const wallMs = 25_000;
-  const learner = await startRunner(ctx, cfg, { wallMs });
+  const peer = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
+  const learner = await runProgram(ctx, { config: cfg }, { wallMs: 25_000 });
   let faultAt: number | undefined;
   const firstBytes = (slackMs: number) => learner.waitFor('wrote', cfg.firstWriteAfterMs + slackMs);
   switch (plan.scenario) {
@@ -159,11 +154,10 @@ async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> 
       break;
     }
   }
-  // Every packet so far is in the trace before the watch ends; stopping the process afterwards closes its socket, unseen.
-  await lab.settleWire();
+  // Every packet so far is in the trace before the watch ends. The process is left running: stopped now, its socket's
+  // close would join the trace; the lab's close stops it, unseen.
+  const record = await observe(lab, learner, { keepRunning: true });
   const watchEnd = nowMs();
-  const wire = [...lab.wire()];
-  const exit = learner.exit ?? (await learner.kill());
   return {
     scenario: plan.scenario,
     idleMs: cfg.idleMs,
@@ -173,15 +167,15 @@ async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> 
     payload: cfg.payload,
     runner: cfg,
     peer: peerCfg,
-    events: learner.events,
-    exit,
-    stderr: learner.stderr.slice(0, 2000),
-    wire,
+    learner: record,
     watchEnd,
     peerEvents: [...peer.events],
     faultAt,
   };
 }
+
+type Evidence = Record<ScenarioId, IdleEvidence>;
+const kit = exerciseKit<Evidence>();
 
 function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
   const [silentPort, heartbeatPort, writesPort, blackholePort, closesPort] = draws.distinct('ports', 5, ...ranges.port);
@@ -269,36 +263,33 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       },
     },
   ];
-  return plans.map(({ title, wait, plan }) => ({
-    id: plan.scenario,
-    title,
-    lab: lab(plan.peer.port),
-    inherentWaitMs: wait,
-    deadlineMs: 40_000,
-    run: (ctx: ScenarioContext) => runPlan(ctx, { ...plan, runner: { ...plan.runner, host: ctx.lab.addresses.peers.server! } }),
-  }));
+  return plans.map(({ title, wait, plan }) =>
+    kit.scenario({
+      id: plan.scenario,
+      title,
+      lab: lab(plan.peer.port),
+      inherentWaitMs: wait,
+      deadlineMs: 40_000,
+      run: (ctx) => runPlan(ctx, { ...plan, runner: { ...plan.runner, host: ctx.lab.addresses.peers.server! } }),
+    }),
+  );
 }
 
 // ── Reading the evidence ────────────────────────────────────────────────────
 
-function only(e: EvidenceSet, id: ScenarioId): IdleEvidence {
-  return e[id]![0] as IdleEvidence;
-}
-
-const event = (ev: IdleEvidence, type: string): AgentEvent | undefined => ev.events.find((e) => e.type === type);
+const event = (ev: IdleEvidence, type: string): AgentEvent | undefined => eventOf(ev.learner, type);
 const plainAddress = (a: unknown): string => String(a ?? '').replace(/^::ffff:/, '');
 
 /** What the call did, in a phrase, for failure messages. */
 function outcome(ev: IdleEvidence): string {
-  if (event(ev, 'missing-export')) return 'the module does not export connectWithIdleTimeout';
-  const crash = event(ev, 'crash');
-  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
+  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcess(ev.learner)!;
   const rej = event(ev, 'rejected');
   if (rej) return `the promise rejected with ${errorSummary(rej.error)}`;
   const res = event(ev, 'resolved');
   if (res && !res.isSocket) return 'the promise resolved with something that is not a net.Socket';
   if (res) return 'the promise resolved';
-  if (ev.exit && !ev.exit.killedByHarness && ev.exit.code !== 0) return `the process exited with code ${ev.exit.code}${firstErrorLine(ev.stderr)}`;
+  const exit = ev.learner.exit;
+  if (exit && !exit.killedByHarness && exit.code !== 0) return describeProcess(ev.learner)!;
   return 'the promise never settled';
 }
 
@@ -328,7 +319,7 @@ function findFlow(ev: IdleEvidence): FlowFinding {
   // Cut before our first write (it waits a share of idleMs): a timer that fires early does this.
   const f: Flow = { localPort: Number(accepts[0]!.remotePort), id: accepts[0]!.id };
   const close = learnerClose(ev, f);
-  const opened = ev.wire.find((e) => fromLearner(ev, f)(e) && e.flags.includes('syn'));
+  const opened = ev.learner.wire.find((e) => fromLearner(ev, f)(e) && e.flags.includes('syn'));
   if (close && opened && ev.runner.firstWriteAfterMs > 0) {
     return {
       problem:
@@ -349,7 +340,7 @@ const fromPeer = (ev: IdleEvidence, f: Flow) => (e: WireEvent) =>
 
 /** The learner host's first FIN or RST on the flow, as the router saw it (dropped or not). */
 function learnerClose(ev: IdleEvidence, f: Flow): WireEvent | undefined {
-  return ev.wire.find((e) => fromLearner(ev, f)(e) && (e.flags.includes('fin') || e.flags.includes('rst')));
+  return ev.learner.wire.find((e) => fromLearner(ev, f)(e) && (e.flags.includes('fin') || e.flags.includes('rst')));
 }
 
 /**
@@ -361,7 +352,7 @@ function lastActivityBefore(ev: IdleEvidence, f: Flow, t: number): WireEvent | u
   const mine = fromLearner(ev, f);
   const theirs = fromPeer(ev, f);
   let last: WireEvent | undefined;
-  for (const e of ev.wire) {
+  for (const e of ev.learner.wire) {
     if (e.t > t) break;
     if (!(mine(e) || theirs(e)) || e.verdict === 'drop') continue;
     if ((e.payload ?? 0) > 0 || e.flags.includes('syn')) last = e;
@@ -372,7 +363,7 @@ function lastActivityBefore(ev: IdleEvidence, f: Flow, t: number): WireEvent | u
 /** Data bytes of the flow that crossed the router from `side`, before `t`. */
 function bytesCrossed(ev: IdleEvidence, f: Flow, side: 'learner' | 'peer', t: number): number {
   const of = side === 'learner' ? fromLearner(ev, f) : fromPeer(ev, f);
-  return ev.wire.filter((e) => of(e) && e.t <= t && e.verdict !== 'drop').reduce((n, e) => n + (e.payload ?? 0), 0);
+  return ev.learner.wire.filter((e) => of(e) && e.t <= t && e.verdict !== 'drop').reduce((n, e) => n + (e.payload ?? 0), 0);
 }
 
 const closeKind = (e: WireEvent) => (e.flags.includes('rst') ? 'RST' : 'FIN');
@@ -412,9 +403,6 @@ function silenceBefore(ev: IdleEvidence, f: Flow, close: WireEvent): Silence | u
 
 const closedEarly = (ev: IdleEvidence, s: Silence | undefined): boolean => !s || s.most < ev.idleMs - earlyToleranceMs(ev.idleMs);
 
-const pass = (message: string): Verdict => ({ pass: true, message });
-const fail = (message: string): Verdict => ({ pass: false, message });
-
 /** Judges "closed idleMs after the last byte, not before and soon after" for a quiet flow. */
 function closedOnTime(ev: IdleEvidence, f: Flow, what: string): Verdict | { close: WireEvent; silence: number; most: number } {
   const close = learnerClose(ev, f);
@@ -452,7 +440,7 @@ function keptOpen(ev: IdleEvidence, activity: string, remedy: string): Verdict {
   const close = learnerClose(ev, f);
   const side = ev.scenario === 'heartbeat' ? 'peer' : 'learner';
   const crossed = bytesCrossed(ev, f, side, close?.t ?? ev.watchEnd);
-  const opened = ev.wire.find((e) => fromLearner(ev, f)(e))?.t ?? ev.watchEnd;
+  const opened = ev.learner.wire.find((e) => fromLearner(ev, f)(e))?.t ?? ev.watchEnd;
   if (close) {
     const silence = silenceBefore(ev, f, close);
     if (closedEarly(ev, silence)) {
@@ -468,8 +456,8 @@ function keptOpen(ev: IdleEvidence, activity: string, remedy: string): Verdict {
   return pass(`the connection stayed open while ${activity} (${crossed} bytes over ${ms(ev.watchEnd - opened)}, idleMs ${ms(ev.idleMs)}); no FIN or RST from your host`);
 }
 
-const checks: Check[] = [
-  {
+const checks = [
+  kit.check({
     id: 'resolves-connected-socket',
     category: 'correctness',
     title: 'resolves a connected socket that carries data',
@@ -477,7 +465,7 @@ const checks: Check[] = [
     // Not the silent flow: its first write waits a share of idleMs, which a timer that fires early can beat.
     needs: ['peer-closes'],
     judge(e) {
-      const ev = only(e, 'peer-closes');
+      const ev = e.evidence('peer-closes');
       const resolved = event(ev, 'resolved');
       if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
       if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
@@ -487,30 +475,30 @@ const checks: Check[] = [
       if (!event(ev, 'echoed')) return fail('the peer received our bytes, but its echo did not come back through the socket you resolved.');
       return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and its echo came back`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'closes-when-idle',
     category: 'timeouts',
     title: 'a silent connection is destroyed idleMs after the last byte, not before and soon after',
     points: 2,
     needs: ['silent'],
     judge(e) {
-      const ev = only(e, 'silent');
+      const ev = e.evidence('silent');
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
       const v = closedOnTime(ev, found.flow, 'after one round trip with a live but silent peer');
       if ('pass' in v) return v;
       return pass(`your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data crossed the router (idleMs ${ms(ev.idleMs)})`);
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'heartbeats-keep-open',
     category: 'correctness',
     title: 'a peer that sends something several times per idleMs keeps the connection open',
     points: 2,
     needs: ['heartbeat'],
     judge: (e) => {
-      const ev = only(e, 'heartbeat');
+      const ev = e.evidence('heartbeat');
       const hb = ev.peer.heartbeat!;
       return keptOpen(
         ev,
@@ -518,15 +506,15 @@ const checks: Check[] = [
         "Bytes you read are activity: restart the idle count on every 'data' — socket.setTimeout() does this for you.",
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'writes-keep-open',
     category: 'correctness',
     title: 'writing on the socket counts as activity too',
     points: 1,
     needs: ['own-writes'],
     judge: (e) => {
-      const ev = only(e, 'own-writes');
+      const ev = e.evidence('own-writes');
       const w = ev.runner.writes!;
       return keptOpen(
         ev,
@@ -535,24 +523,24 @@ const checks: Check[] = [
           'socket.setTimeout() counts both; a hand-made timer must be restarted on writes as well as on data.',
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'blackhole-ends-at-idle',
     category: 'timeouts',
     title: 'a blackholed flow is ended by the idle timeout, idleMs after the last byte, and the socket released',
     points: 2,
     needs: ['blackhole'],
     judge(e) {
-      const ev = only(e, 'blackhole');
+      const ev = e.evidence('blackhole');
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
       if (ev.faultAt === undefined) return fail(`${outcome(ev)}; the echo of our bytes never came back, so the flow was never blackholed.`);
       const v = closedOnTime(ev, found.flow, 'once the router dropped every packet of the flow');
       if ('pass' in v) return v;
       const dropped = v.close.verdict === 'drop' ? ' (the router dropped it: the peer never knew)' : '';
-      const exit = ev.exit;
+      const exit = ev.learner.exit;
       if (!exit || exit.killedByHarness || exit.t - v.close.t > lingerLimitMs) {
-        const still = exit ? `${ms(exit.t - v.close.t)} later, when we stopped it` : 'when we stopped watching';
+        const still = `${ms((exit?.t ?? ev.watchEnd) - v.close.t)} later, when we stopped it`;
         return fail(
           `your host sent its ${closeKind(v.close)} on time, ${ms(v.silence)} after the last data${dropped}, but the process was still running ${still}: ` +
             `the socket was never released. socket.end() only half-closes and waits for the peer's FIN, which a blackholed peer never sends — ` +
@@ -564,27 +552,27 @@ const checks: Check[] = [
         `your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data${dropped} (idleMs ${ms(ev.idleMs)}), and the process exited ${ms(Math.max(0, exit.t - v.close.t))} later`,
       );
     },
-  },
-  {
+  }),
+  kit.check({
     id: 'no-timer-after-peer-close',
     category: 'resources',
     title: 'when the peer closes normally, no timer is left to keep the process alive',
     points: 1,
     needs: ['peer-closes'],
     judge(e) {
-      const ev = only(e, 'peer-closes');
+      const ev = e.evidence('peer-closes');
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
       const f = found.flow;
-      const peerFin = ev.wire.find((w) => fromPeer(ev, f)(w) && w.flags.includes('fin'));
+      const peerFin = ev.learner.wire.find((w) => fromPeer(ev, f)(w) && w.flags.includes('fin'));
       const close = learnerClose(ev, f);
       if (close && (!peerFin || close.t < peerFin.t)) {
         return fail(`your host closed the connection ${peerFin ? 'before the peer did' : 'and the peer never did'}, with idleMs ${ms(ev.idleMs)}: ${outcome(ev)}, and the socket was cut early.`);
       }
       if (!peerFin) return fail(`${outcome(ev)}; the peer never closed the connection, so there was nothing to clean up after.`);
-      const exit = ev.exit;
+      const exit = ev.learner.exit;
       if (!exit || exit.killedByHarness || exit.t - peerFin.t > lingerLimitMs) {
-        const held = exit ? `${ms(exit.t - peerFin.t)}, until we stopped it` : 'until the end of the watch';
+        const held = `${ms((exit?.t ?? ev.watchEnd) - peerFin.t)}, until we stopped it`;
         return fail(
           `the peer closed the connection normally, and the process stayed alive ${held} (idleMs was ${ms(ev.idleMs)}): a timer is still pending. ` +
             `Clear your idle timer when the socket emits 'close' (or unref() it); socket.setTimeout()'s own timer never holds the process.`,
@@ -593,18 +581,16 @@ const checks: Check[] = [
       if (exit.code !== 0) return fail(`the peer closed the connection and ${outcome(ev)}.`);
       return pass(`the peer closed the connection and the process exited ${ms(Math.max(0, exit.t - peerFin.t))} later`);
     },
-  },
+  }),
 ];
 
-const exercise: ExerciseDef = {
+export default {
   id: 'idle-timeout',
   title: 'An idle timeout for a connected socket',
   part: 'Part 10 — Idle / socket timeout',
   kind: 'module',
-  runner: runnerFile,
-  peers: { server: peerFile },
   scenarios,
   checks,
-};
-
-export default exercise;
+  runner: new URL('./runner.ts', import.meta.url).pathname,
+  peers: { server: new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname },
+} satisfies ExerciseDef;

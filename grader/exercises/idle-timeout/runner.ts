@@ -2,10 +2,12 @@
  * Runs inside the learner's sandbox and loads the learner's module
  * (harness/runner-kit.ts): calls connectWithIdleTimeout once, makes the
  * scenario's traffic on the socket it resolved, then holds nothing, so the
- * process lives exactly as long as the learner's socket and timers do. It
- * holds no expectations; the grader judges, from the wire and the process's exit.
+ * process lives exactly as long as the learner's socket and timers do (so no
+ * doneThenExit: when it exits is the evidence). It holds no expectations; the
+ * grader judges, from the wire and the process's exit.
  */
-import { config, describeError, emit, emitSync, exitNow, after, importLearner, sleep } from '../../../harness/runner-kit.ts';
+import { config, describeError, emit, after, sleep } from '../../../harness/runner-kit.ts';
+import { learnerFunction, reportCrashes } from '../../kit/runner.ts';
 import net from 'node:net';
 
 export interface RunnerConfig {
@@ -46,15 +48,12 @@ function waitForEcho(socket: net.Socket, received: () => string, timeoutMs: numb
 }
 
 async function main(): Promise<void> {
-  const fn = (await importLearner()).connectWithIdleTimeout;
-  if (typeof fn !== 'function') {
-    emit('missing-export', { name: 'connectWithIdleTimeout' });
-    return;
-  }
+  const fn = await learnerFunction<(h: string, p: number, ms: number) => Promise<unknown>>('connectWithIdleTimeout');
+  if (!fn) return;
   emit('call');
   let socket: unknown;
   try {
-    socket = await (fn as (h: string, p: number, ms: number) => Promise<unknown>)(cfg.host, cfg.port, cfg.idleMs);
+    socket = await fn(cfg.host, cfg.port, cfg.idleMs);
   } catch (err) {
     emit('rejected', { error: describeError(err) });
     return;
@@ -96,8 +95,5 @@ async function main(): Promise<void> {
   emit('done');
 }
 
-process.on('uncaughtException', (err) => {
-  emitSync('crash', { error: describeError(err) });
-  exitNow(70);
-});
+reportCrashes();
 void main();
