@@ -6,9 +6,10 @@
  * the peer received, and when the learner's process exited — never from what
  * the learner's process says about its socket.
  *
- *   silent       echo peer; one round trip, then nobody writes: closed idleMs after the echo
- *   heartbeat    the peer writes a few bytes every ~idleMs/5 for 3 idle periods: kept open
- *   own-writes   the learner side writes every ~idleMs/5 to a peer that never answers: kept open
+ *   Every scenario starts with the same round trip: drawn bytes written, echoed by the peer.
+ *   silent       one round trip, then nobody writes: closed idleMs after the echo
+ *   heartbeat    one round trip, then the peer writes drawn bytes every ~idleMs/5 for 3 idle periods: kept open
+ *   own-writes   one round trip, then the learner side writes every ~idleMs/5 and the peer only reads: kept open
  *   blackhole    one round trip, then the router drops the flow both ways: closed idleMs after
  *                the echo (the FIN dies at the router) and the socket released
  *   peer-closes  one round trip (the socket carries data), then the peer ends the connection
@@ -22,24 +23,34 @@ import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram,
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { RunnerConfig } from './runner.ts';
+import type { IdlePeerConfig } from './peer.ts';
 
 /**
  * What each run draws (grader/draws.ts), so no constant of this file can be
- * special-cased: the ports (distinct), idleMs of every scenario, the pause
- * before the first write, the heartbeat and write intervals (as a percentage
- * of idleMs: at most a quarter, so a timer of idleMs/2 still lets them
- * through), and the bytes written.
+ * special-cased: the ports (distinct), idleMs of every scenario, which quiet
+ * scenario gets the short idleMs, the pause before the first write, the
+ * heartbeat and write intervals (as a percentage of idleMs: at most a quarter,
+ * so a timer of idleMs/2 still lets them through), and the bytes written,
+ * heartbeats included (content and length).
  */
 export const ranges = {
   port: [20000, 60000],
-  /** Silent and blackholed flows: short, so the grade stays quick. */
-  quietIdleMs: [600, 1200],
   /**
-   * The first write comes this share (%) of idleMs after the promise resolved:
-   * a timer started at connect and never restarted fires a third or more of
-   * idleMs too early.
+   * Silent and blackholed flows: one of them (drawn) gets a short idleMs, the
+   * other a long one. The ranges lie further apart than the late limit plus
+   * the early tolerance and the router's stamp lag (~200 ms), so no fixed
+   * timeout is on time for both: 700 + lateLimitMs = 1300 < 1600 - 104 - 190.
    */
-  firstWritePercent: [35, 60],
+  shortQuietIdleMs: [550, 700],
+  longQuietIdleMs: [1600, 1800],
+  /**
+   * The first write comes this share (%) of idleMs after the promise resolved
+   * (every scenario but peer-closes, from the same range, so the first
+   * exchange tells no scenario from another): a timer started at connect and
+   * never restarted fires a fifth or more of idleMs too early. Well short of
+   * half, so a timer of idleMs/2 set at connect still lets the first write out.
+   */
+  firstWritePercent: [20, 35],
   /** Heartbeat and own-writes scenarios: kept open for 3 idle periods. */
   busyIdleMs: [600, 900],
   /** Interval of heartbeats and of the learner side's writes, % of idleMs (the contract allows up to 33). */
@@ -48,6 +59,8 @@ export const ranges = {
   peerClosesIdleMs: [3000, 6000],
   /** The peer ends the connection this long after the first bytes arrived. */
   peerEndAfterMs: [100, 400],
+  /** Length of the heartbeat, drawn bytes with nothing fixed in them. */
+  heartbeatBytes: [3, 24],
 } as const;
 
 /** How many idle periods the heartbeats and the writes last. */
@@ -70,12 +83,7 @@ const lingerLimitMs = 1500;
 
 type ScenarioId = 'silent' | 'heartbeat' | 'own-writes' | 'blackhole' | 'peer-closes';
 
-interface PeerConfig {
-  port: number;
-  mode: 'echo' | 'sink';
-  heartbeat?: { everyMs: number; count: number; text: string };
-  endAfterMs?: number;
-}
+type PeerConfig = IdlePeerConfig;
 
 /** Everything one scenario left behind. */
 export interface IdleEvidence {
@@ -128,7 +136,7 @@ async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> 
       break;
     }
     case 'heartbeat': {
-      if (!(await firstBytes(6000))) break;
+      if (!(await learner.waitFor('echoed', cfg.firstWriteAfterMs + 6000))) break;
       const hb = peerCfg.heartbeat!;
       // Until the last heartbeat went out, or the learner's process ended (its socket closed early).
       await Promise.race([peer.waitFor('heartbeat', hb.everyMs * hb.count + 3000, (e) => Number(e.n) >= hb.count), learner.exited]);
@@ -179,16 +187,27 @@ const kit = exerciseKit<Evidence>();
 
 function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
   const [silentPort, heartbeatPort, writesPort, blackholePort, closesPort] = draws.distinct('ports', 5, ...ranges.port);
-  const token = (name: string): string => `${name}-${draws.int(`${name}.token`, 100000, 999999)}\n`;
-  const quiet = (name: string) => {
-    const idleMs = draws.int(`${name}.idleMs`, ...ranges.quietIdleMs);
-    const firstWriteAfterMs = Math.round((idleMs * draws.int(`${name}.firstWritePercent`, ...ranges.firstWritePercent)) / 100);
-    return { idleMs, firstWriteAfterMs };
+  // The same shape in every scenario: nothing in the first write names it.
+  const token = (name: string): string => `${draws.int(`${name}.token`, 100000, 999999)}\n`;
+  const firstWrite = (name: string, idleMs: number) => Math.round((idleMs * draws.int(`${name}.firstWritePercent`, ...ranges.firstWritePercent)) / 100);
+  const shortQuiet = draws.pick('quiet.short', ['silent', 'blackhole'] as const);
+  const quiet = (name: 'silent' | 'blackhole') => {
+    const [lo, hi] = name === shortQuiet ? ranges.shortQuietIdleMs : ranges.longQuietIdleMs;
+    const idleMs = draws.int(`${name}.idleMs`, lo, hi);
+    return { idleMs, firstWriteAfterMs: firstWrite(name, idleMs) };
   };
   const busy = (name: string) => {
     const idleMs = draws.int(`${name}.idleMs`, ...ranges.busyIdleMs);
     const everyMs = Math.round((idleMs * draws.int(`${name}.intervalPercent`, ...ranges.intervalPercent)) / 100);
-    return { idleMs, everyMs, count: Math.ceil((keptOpenPeriods * idleMs) / everyMs) };
+    return { idleMs, everyMs, count: Math.ceil((keptOpenPeriods * idleMs) / everyMs), firstWriteAfterMs: firstWrite(name, idleMs) };
+  };
+  /** Drawn bytes (printable ASCII, no newline) of a drawn length: nothing in a heartbeat is recognisable. */
+  const noise = (name: string): string => {
+    const n = draws.int(`${name}.length`, ...ranges.heartbeatBytes);
+    const d = draws.fork(name);
+    let text = '';
+    for (let i = 0; i < n; i++) text += String.fromCharCode(33 + Math.floor(d.next() * 94));
+    return text;
   };
   // Drawn here, not when a scenario runs: scenarios run at once, in any order, and a seed must give the same values.
   const silent = quiet('silent');
@@ -204,7 +223,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
     blackhole: token('last-words'),
     closes: token('bye'),
   };
-  const beat = token('beat');
+  const beat = noise('heartbeat.text');
   const more = token('more');
   const cfg = (port: number, idleMs: number, payload: string, over: Partial<RunnerConfig> = {}): RunnerConfig => ({
     host: '',
@@ -223,25 +242,34 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       plan: {
         scenario: 'silent',
         runner: cfg(silentPort!, silent.idleMs, payloads.silent, { firstWriteAfterMs: silent.firstWriteAfterMs, awaitEcho: true }),
-        peer: { port: silentPort!, mode: 'echo' },
+        peer: { port: silentPort!, echoBytes: payloads.silent.length, after: 'echo' },
       },
     },
     {
-      title: `peer heartbeats every ${heartbeat.everyMs} ms for ${keptOpenPeriods} idle periods`,
-      wait: heartbeat.everyMs * heartbeat.count,
+      title: `after one round trip, the peer heartbeats every ${heartbeat.everyMs} ms for ${keptOpenPeriods} idle periods`,
+      wait: heartbeat.firstWriteAfterMs + heartbeat.everyMs * heartbeat.count,
       plan: {
         scenario: 'heartbeat',
-        runner: cfg(heartbeatPort!, heartbeat.idleMs, payloads.heartbeat),
-        peer: { port: heartbeatPort!, mode: 'sink', heartbeat: { everyMs: heartbeat.everyMs, count: heartbeat.count, text: beat } },
+        runner: cfg(heartbeatPort!, heartbeat.idleMs, payloads.heartbeat, { firstWriteAfterMs: heartbeat.firstWriteAfterMs, awaitEcho: true }),
+        peer: {
+          port: heartbeatPort!,
+          echoBytes: payloads.heartbeat.length,
+          after: 'sink',
+          heartbeat: { everyMs: heartbeat.everyMs, count: heartbeat.count, text: beat },
+        },
       },
     },
     {
-      title: `the learner side writes every ${writes.everyMs} ms to a peer that never answers`,
-      wait: writes.everyMs * writes.count,
+      title: `after one round trip, the learner side writes every ${writes.everyMs} ms to a peer that only reads`,
+      wait: writes.firstWriteAfterMs + writes.everyMs * writes.count,
       plan: {
         scenario: 'own-writes',
-        runner: cfg(writesPort!, writes.idleMs, payloads.writes, { writes: { everyMs: writes.everyMs, count: writes.count, text: more } }),
-        peer: { port: writesPort!, mode: 'sink' },
+        runner: cfg(writesPort!, writes.idleMs, payloads.writes, {
+          firstWriteAfterMs: writes.firstWriteAfterMs,
+          awaitEcho: true,
+          writes: { everyMs: writes.everyMs, count: writes.count, text: more },
+        }),
+        peer: { port: writesPort!, echoBytes: payloads.writes.length, after: 'sink' },
       },
     },
     {
@@ -250,7 +278,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       plan: {
         scenario: 'blackhole',
         runner: cfg(blackholePort!, blackhole.idleMs, payloads.blackhole, { firstWriteAfterMs: blackhole.firstWriteAfterMs, awaitEcho: true }),
-        peer: { port: blackholePort!, mode: 'echo' },
+        peer: { port: blackholePort!, echoBytes: payloads.blackhole.length, after: 'echo' },
       },
     },
     {
@@ -259,7 +287,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       plan: {
         scenario: 'peer-closes',
         runner: cfg(closesPort!, closesIdleMs, payloads.closes, { awaitEcho: true }),
-        peer: { port: closesPort!, mode: 'echo', endAfterMs },
+        peer: { port: closesPort!, echoBytes: payloads.closes.length, after: 'echo', endAfterMs },
       },
     },
   ];
@@ -375,7 +403,7 @@ const closeKind = (e: WireEvent) => (e.flags.includes('rst') ? 'RST' : 'FIN');
  */
 function peerWriteTimes(ev: IdleEvidence, f: Flow): number[] {
   return ev.peerEvents
-    .filter((e) => e.id === f.id && (e.type === 'heartbeat' || (e.type === 'data' && ev.peer.mode === 'echo')))
+    .filter((e) => e.id === f.id && (e.type === 'heartbeat' || (e.type === 'data' && Number(e.echoed) > 0)))
     .map((e) => e.t);
 }
 
@@ -592,5 +620,5 @@ export default {
   scenarios,
   checks,
   runner: new URL('./runner.ts', import.meta.url).pathname,
-  peers: { server: new URL('../../../harness/peers/tcp-server.ts', import.meta.url).pathname },
+  peers: { server: new URL('./peer.ts', import.meta.url).pathname },
 } satisfies ExerciseDef;
