@@ -18,14 +18,27 @@ import { nowMs } from '../harness/clock.ts';
 import { ensureImage, imageCached, imageTag } from '../harness/docker/image.ts';
 import { $try } from '../harness/exec.ts';
 
-const { values } = parseArgs({
-  options: {
-    driver: { type: 'string', multiple: true },
-    runs: { type: 'string', default: '3' },
-    exercise: { type: 'string' },
-    'image-cold': { type: 'boolean' },
-  },
-});
+const usage = 'usage: npm run bench [-- --driver netns|docker] [--runs N] [--exercise ID] [--image-cold]';
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      driver: { type: 'string', multiple: true },
+      runs: { type: 'string', default: '3' },
+      exercise: { type: 'string' },
+      'image-cold': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+} catch (err) {
+  console.error(`${(err as Error).message}\n${usage}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 const runs = Number(values.runs);
 const wanted = (values.driver as DriverName[] | undefined) ?? [...driverNames];
 

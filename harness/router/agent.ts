@@ -63,6 +63,8 @@ export class RouterAgent {
   /** The delaying program (harness/router/delay.py) while it runs, and its start. */
   private delayer: ReturnType<typeof spawn> | undefined;
   private delaying: Promise<void> | undefined;
+  /** A shell in the router that sends a probe per line it reads: a probe then costs a write, not a process start. */
+  private prober: ReturnType<typeof spawn> | undefined;
   private ready = false;
   private closed = false;
   private onReady: (() => void) | undefined;
@@ -120,6 +122,7 @@ export class RouterAgent {
   async start(): Promise<{ loaded: string; readyAt: number }> {
     // Subscribe first, so the monitor listens by the time the rules are in.
     this.startMonitor();
+    this.startProber();
     // Then one shell in the router: forwarding, the links, the ruleset (a process start costs more than all three).
     const script = [
       'set -e',
@@ -136,7 +139,7 @@ export class RouterAgent {
     for (let i = 0; i < 400 && !this.ready; i++) {
       if (this.closed) throw new Error('the lab was closed');
       await this.sendProbe(1);
-      await Promise.race([seen, new Promise((r) => setTimeout(r, 10))]);
+      await Promise.race([seen, new Promise((r) => setTimeout(r, 4))]);
     }
     if (!this.ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
     return { loaded, readyAt: this.clock() };
@@ -235,8 +238,27 @@ export class RouterAgent {
     });
   }
 
+  private startProber(): void {
+    if (this.prefix.length === 0) return;
+    // A failed send (the router's links not up yet) is said on stderr, ignored, and the next line read.
+    const loop = `while read -r n; do printf "%\${n}s" > /dev/udp/${this.cfg.probe}/9; done`;
+    const [cmd, ...args] = [...this.prefix, 'bash', '-c', loop];
+    const child = spawn(cmd!, args, { stdio: ['pipe', 'ignore', 'ignore'] });
+    child.stdin!.on('error', () => {});
+    child.on('error', () => {});
+    child.on('exit', () => {
+      if (this.prober === child) this.prober = undefined;
+    });
+    this.prober = child;
+  }
+
   /** Sends one settle probe with a `size`-byte payload from the router itself. */
   async sendProbe(size: number): Promise<void> {
+    const prober = this.prober;
+    if (prober && prober.exitCode === null && prober.stdin?.writable) {
+      prober.stdin.write(`${Math.max(1, Math.floor(size))}\n`);
+      return;
+    }
     if (this.prefix.length === 0) {
       const s = createSocket('udp4');
       s.on('error', () => {});
@@ -249,6 +271,7 @@ export class RouterAgent {
   close(): void {
     this.closed = true;
     this.monitor?.kill('SIGKILL');
+    this.prober?.kill('SIGKILL');
     this.delayer?.kill('SIGKILL');
   }
 }
