@@ -31,7 +31,7 @@ import { loadScores, saveScore } from './scores.ts';
 import { formatHint, hintsOf, isLang, langs, pickLang, type Lang } from './hints.ts';
 import { messages } from './messages.ts';
 import { watchLoop } from './watch.ts';
-import { progressView } from './progress.ts';
+import { progressView, titleIn } from './progress.ts';
 import { nearest } from './suggest.ts';
 
 class UsageError extends Error {}
@@ -308,7 +308,7 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   /** Grades one target and records the learner's progress; null once the run is ending (Ctrl-C, a failed grader). */
   const gradeOne = async (exercise: ExerciseDef, file: string): Promise<GradeResult | null> => {
-    const result: GradeResult = await grade({ exercise, file, driver, seed, progress });
+    const result: GradeResult = await grade({ exercise, file, driver, seed, progress, lang });
     if (interrupted || ending) return null;
     // The learner's progress: only a grade of its own exercises/<id>/index.ts — not --solution, not any --file.
     if (!values.solution && !values.file) {
@@ -331,7 +331,7 @@ async function main(argv: string[]): Promise<number> {
       gradeOnce: async () => {
         const result = await gradeOne(exercise, file);
         if (!result) return new Promise<never>(() => {}); // the run is ending: its exit status stands
-        printHuman(humanReport(result, exercise.title, style));
+        printHuman(humanReport(result, titleIn(exercise, lang).title, style, lang));
         return result;
       },
     });
@@ -347,14 +347,14 @@ async function main(argv: string[]): Promise<number> {
     if (!result) return interrupted ? 130 : 2; // failed() is already closing the labs; its exit status stands
     if (showProgress && values.all) process.stderr.write(style.dim(`  ${m.scoreIn(`${result.score}/${result.maxScore}`, (result.wallMs / 1000).toFixed(1))}\n`));
     graded.push({ result, file: reportedPath(file), title: exercise.title });
-    if (out.stdout === 'human') printHuman(humanReport(result, exercise.title, style) + (values.all ? '\n' : ''));
+    if (out.stdout === 'human') printHuman(humanReport(result, titleIn(exercise, lang).title, style, lang) + (values.all ? '\n' : ''));
   }
   clearInterval(heapWatch);
   const all = values.all === true;
   // Files first: one that cannot be written is a failure (exit 2) said before any report reaches stdout.
   for (const f of out.files) writeFileSync(f.path, render(f.format, graded, all));
   if (out.stdout === 'human') {
-    if (all) printHuman(humanAllTable(graded.map((g) => g.result), style));
+    if (all) printHuman(humanAllTable(graded.map((g) => g.result), style, lang));
   } else process.stdout.write(render(out.stdout, graded, all));
   run.reported = true;
   if (actions) reportToActions(graded, out.stdout === 'human');

@@ -1,4 +1,5 @@
 /** Small readers of evidence shared by checks: error shapes, durations. */
+import type { Localized } from './i18n.ts';
 
 export interface ErrorShape {
   isError?: boolean;
@@ -18,14 +19,21 @@ export function readsAsTimeout(err: unknown): boolean {
 }
 
 export function errorSummary(err: unknown): string {
+  return errorSummaryText(err).en;
+}
+
+/** errorSummary in every language. */
+export function errorSummaryText(err: unknown): Localized {
   const e = err as ErrorShape | undefined;
-  if (!e) return 'no error';
+  if (!e) return { en: 'no error', vi: 'không có error' };
   const parts: string[] = [];
   if (e.code) parts.push(`code ${e.code}`);
   if (e.name && e.name !== 'Error') parts.push(`name ${e.name}`);
   if (e.message) parts.push(JSON.stringify(e.message.length > 80 ? e.message.slice(0, 77) + '…' : e.message));
-  if (!e.isError) parts.push('(not an Error object)');
-  return parts.length ? `an error with ${parts.join(', ')}` : 'an empty error';
+  const notError = e.isError ? '' : ' (not an Error object)';
+  const notErrorVi = e.isError ? '' : ' (không phải một object Error)';
+  if (!parts.length) return { en: `an empty error${notError}`, vi: `một error rỗng${notErrorVi}` };
+  return { en: `an error with ${parts.join(', ')}${notError}`, vi: `một error có ${parts.join(', ')}${notErrorVi}` };
 }
 
 export function ms(n: number): string {

@@ -14,6 +14,8 @@ import { inSlot } from '../harness/slots.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import type { CpuUse } from '../harness/process.ts';
 import type { CheckResult, EvidenceSet, ExerciseDef, Programs, Scenario } from './types.ts';
+import { catalogue, textIn } from './i18n.ts';
+import type { Lang } from './hints.ts';
 import { TraceBehindError } from '../harness/wire.ts';
 import { describeLoad, excusedByLoad, loadWatch, type LoadReading, type LoadSource } from '../harness/load.ts';
 
@@ -60,6 +62,8 @@ export interface GradeOptions {
   /** Called as scenarios start and finish, for progress lines. */
   /** Where machine load is read from (tests stand in a reading of their own). */
   load?: LoadSource;
+  /** The language of check titles and messages (default English). */
+  lang?: Lang;
   progress?: (event: { scenario: string; phase: 'start' | 'wait' | 'retry' | 'done' | 'error'; ms?: number; detail?: string }) => void;
 }
 
@@ -314,11 +318,31 @@ async function runTrial(
   }
 }
 
+const en = {
+  scenarioFailed: (p: { scenario: string; why: string }) => `the lab could not run scenario "${p.scenario}": ${p.why}`,
+  noEvidence: 'no evidence',
+  checkFailed: (why: string) => `the check itself failed: ${why}`,
+  tooBusy: (p: { tries: number; load: string; seen: string }) =>
+    `the machine was too busy to judge this in each of ${p.tries} tries (${p.load}), so it is not held against you; grade again when the machine is quieter. What was seen: ${p.seen}`,
+  notCompiled: 'not run: the file does not compile',
+};
+const vi: typeof en = {
+  scenarioFailed: (p) => `lab không chạy được scenario "${p.scenario}": ${p.why}`,
+  noEvidence: 'không có bằng chứng',
+  checkFailed: (why) => `chính check này bị lỗi: ${why}`,
+  tooBusy: (p) =>
+    `máy quá bận để chấm mục này trong cả ${p.tries} lần thử (${p.load}), nên bạn không bị trừ điểm; hãy chấm lại khi máy rảnh hơn. Những gì đã thấy: ${p.seen}`,
+  notCompiled: 'không chạy: file không compile được',
+};
+/** The grade's own words about a check (the lab failed, the machine was busy), in both languages. */
+const said = catalogue(en, vi);
+
 export async function grade(opts: GradeOptions): Promise<GradeResult> {
   const { exercise, driver } = opts;
   const started = nowMs();
   const seed = opts.seed ?? newSeed();
   const draws = new Draws(seed);
+  const lang: Lang = opts.lang ?? 'en';
   const planned = typeof exercise.scenarios === 'function' ? exercise.scenarios(draws) : exercise.scenarios;
   // The order scenarios start in is drawn too: nothing may rely on it.
   const scenarios = draws.shuffle(planned);
@@ -328,7 +352,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
     try {
       programs = await buildPrograms(exercise, opts.file, dir);
     } catch (err) {
-      if (err instanceof CompileError) return { ...compileFailure(exercise, driver.name, err, nowMs() - started), seed, drawn: draws.drawn };
+      if (err instanceof CompileError) return { ...compileFailure(exercise, driver.name, err, nowMs() - started, opts.lang ?? 'en'), seed, drawn: draws.drawn };
       throw err;
     }
     const evidence: EvidenceSet = {};
@@ -343,15 +367,15 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
       const timing: ScenarioTiming = { id: scenario.id, trials, setupMs: [], totalMs: [], inherentWaitMs: scenario.inherentWaitMs, runs: (timings.get(scenario.id)?.runs ?? 0) + 1 };
       timings.set(scenario.id, timing);
       delete failures[scenario.id];
-      opts.progress?.(again ? { scenario: scenario.title, phase: 'retry', detail: again } : { scenario: scenario.title, phase: 'start' });
+      opts.progress?.(again ? { scenario: textIn(scenario.title, lang), phase: 'retry', detail: again } : { scenario: textIn(scenario.title, lang), phase: 'start' });
       const t0 = nowMs();
       const mark = watch.mark();
       try {
         // Two bounds: this grade's own labs, and the machine's lab slots shared with other graders (harness/slots.ts).
-        const onWait = () => opts.progress?.({ scenario: scenario.title, phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
+        const onWait = () => opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
         const onRetry = (what: string, tries: number) => {
           timing.traceTries = Math.max(timing.traceTries ?? 1, tries);
-          opts.progress?.({ scenario: scenario.title, phase: 'retry', detail: `the router's trace ${what}; running it again` });
+          opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'retry', detail: `the router's trace ${what}; running it again` });
         };
         const results = await Promise.all(
           Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry, setupGate), { onWait }))),
@@ -360,34 +384,34 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         for (const r of results) round.add(r.cpu);
         timing.setupMs = results.map((r) => r.setupMs);
         timing.totalMs = results.map((r) => r.totalMs);
-        opts.progress?.({ scenario: scenario.title, phase: 'done', ms: nowMs() - t0 });
+        opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'done', ms: nowMs() - t0 });
       } catch (err) {
         if (err instanceof LabSetupError) setupError ??= err;
         delete evidence[scenario.id];
         failures[scenario.id] = err instanceof Error ? err.message : String(err);
         timing.error = failures[scenario.id];
-        opts.progress?.({ scenario: scenario.title, phase: 'error', detail: failures[scenario.id] });
+        opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'error', detail: failures[scenario.id] });
       } finally {
         timing.load = watch.since(mark);
       }
     };
     const judgeAll = () =>
       exercise.checks.map((check): CheckResult => {
-        const base = { id: check.id, category: check.category, title: check.title, maxPoints: check.points };
+        const base = { id: check.id, category: check.category, title: textIn(check.title, lang), maxPoints: check.points };
         const missing = check.needs.find((id) => !(id in evidence));
         if (missing) {
           return {
             ...base,
             status: 'error',
             points: 0,
-            message: `the lab could not run scenario "${missing}": ${failures[missing] ?? 'no evidence'}`,
+            message: textIn(said.scenarioFailed({ scenario: missing, why: failures[missing] ?? said.noEvidence }), lang),
           };
         }
         try {
           const v = check.judge(evidence);
-          return { ...base, status: v.pass ? 'pass' : 'fail', points: v.pass ? check.points : 0, message: v.message };
+          return { ...base, status: v.pass ? 'pass' : 'fail', points: v.pass ? check.points : 0, message: textIn(v.message, lang) };
         } catch (err) {
-          return { ...base, status: 'error', points: 0, message: `the check itself failed: ${(err as Error).message}` };
+          return { ...base, status: 'error', points: 0, message: textIn(said.checkFailed((err as Error).message), lang) };
         }
       });
     const loadOf = (id: string) => timings.get(id)?.load;
@@ -443,9 +467,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
       return {
         ...c,
         status: 'error',
-        message:
-          `the machine was too busy to judge this in each of ${busyTries} tries (${describeLoad(loadOf(busy)!)}), so it is not held against you; grade again when the machine is quieter. ` +
-          `What was seen: ${c.message}`,
+        message: textIn(said.tooBusy({ tries: busyTries, load: describeLoad(loadOf(busy)!), seen: c.message }), lang),
       };
     });
     const timingList = scenarios.map((s) => timings.get(s.id)!);
@@ -467,16 +489,16 @@ function summarize(
   return { exercise: exercise.id, score, maxScore, passed: checks.every((c) => c.status === 'pass'), driver, checks, timings, wallMs };
 }
 
-function compileFailure(exercise: ExerciseDef, driver: string, err: CompileError, wallMs: number): Omit<GradeResult, 'seed' | 'drawn'> {
+function compileFailure(exercise: ExerciseDef, driver: string, err: CompileError, wallMs: number, lang: Lang): Omit<GradeResult, 'seed' | 'drawn'> {
   const checks = exercise.checks.map(
     (c): CheckResult => ({
       id: c.id,
       category: c.category,
-      title: c.title,
+      title: textIn(c.title, lang),
       status: 'error',
       points: 0,
       maxPoints: c.points,
-      message: 'not run: the file does not compile',
+      message: textIn(said.notCompiled, lang),
     }),
   );
   return { ...summarize(exercise, driver, checks, [], wallMs), compileError: err.messages.join('\n') };

@@ -12,7 +12,11 @@ export interface ListedExercise {
   id: string;
   title: string;
   part: string;
+  vi?: { title: string; part: string };
 }
+
+/** An exercise's title and course section in `lang` (English where it has no translation). */
+export const titleIn = (e: ListedExercise, lang: Lang): { title: string; part: string } => (lang === 'vi' && e.vi ? e.vi : e);
 
 type State = 'done' | 'progress' | 'new';
 
@@ -36,13 +40,17 @@ export function progressView(exercises: readonly ListedExercise[], scores: Recor
   // Points: each exercise weighs the same, whatever its number of points.
   const fraction = exercises.length ? exercises.reduce((sum, e) => sum + (scores[e.id] ? (scores[e.id]!.best ?? scores[e.id]!.score) / scores[e.id]!.maxScore : 0), 0) / exercises.length : 0;
   const idWidth = Math.max(...exercises.map((e) => e.id.length));
-  const titleWidth = Math.max(...exercises.map((e) => `${e.title} — ${e.part}`.length));
+  const named = (e: ListedExercise) => {
+    const t = titleIn(e, lang);
+    return `${t.title} — ${t.part}`;
+  };
+  const titleWidth = Math.max(...exercises.map((e) => named(e).length));
   const lines = [`${w.head}:  [${bar(fraction)}]  ${w.done(done, exercises.length)} · ${w.points(Math.round(fraction * 100))}`, ''];
   exercises.forEach((e, i) => {
     const s = scores[e.id];
     const state = states[i]!;
     const score = !s ? w.notStarted : (s.best ?? s.score) === s.score ? `${s.score}/${s.maxScore}` : w.best(`${s.best ?? s.score}/${s.maxScore}`, `${s.score}/${s.maxScore}`);
-    lines.push(`  ${marks[state]} ${e.id.padEnd(idWidth)}  ${`${e.title} — ${e.part}`.padEnd(titleWidth)}  ${score}`);
+    lines.push(`  ${marks[state]} ${e.id.padEnd(idWidth)}  ${named(e).padEnd(titleWidth)}  ${score}`);
   });
   const next = exercises.find((_, i) => states[i] !== 'done');
   lines.push('', next ? w.next(next.id) : w.all);

@@ -3,6 +3,8 @@
  * fields), and the human report grouped by category.
  */
 import { categories, type CheckResult } from './types.ts';
+import { messages } from './messages.ts';
+import type { Lang } from './hints.ts';
 import type { GradeResult } from './grade.ts';
 
 /**
@@ -93,36 +95,39 @@ function indent(text: string, pad: string): string {
 }
 
 /** The human report. Every string in it goes through inert(): only the Style adds escape sequences. */
-export function humanReport(r: GradeResult, title: string, s: Style = plain): string {
+export function humanReport(r: GradeResult, title: string, s: Style = plain, lang: Lang = 'en'): string {
+  const w = messages(lang).report;
   const lines: string[] = [];
-  lines.push(s.bold(inert(`${title} (${r.exercise})`)) + s.dim(inert(`  — driver ${r.driver}, ${(r.wallMs / 1000).toFixed(1)} s`)));
+  lines.push(s.bold(inert(`${title} (${r.exercise})`)) + s.dim(inert(`  — ${w.driver(r.driver, (r.wallMs / 1000).toFixed(1))}`)));
   if (r.compileError) {
-    lines.push('', s.red('Your file does not compile, so nothing was run:'), indent(inert(r.compileError), '  '));
+    lines.push('', s.red(w.notCompiled), indent(inert(r.compileError), '  '));
   }
   for (const cat of categories) {
     const checks = r.checks.filter((c) => c.category === cat);
     if (checks.length === 0) continue;
     const got = checks.reduce((a, c) => a + c.points, 0);
     const max = checks.reduce((a, c) => a + c.maxPoints, 0);
-    lines.push('', s.bold(`${cat}`) + s.dim(`  ${got}/${max}`));
+    lines.push('', s.bold(w.categories[cat]) + s.dim(`  ${got}/${max}`));
     for (const c of checks) {
       const paint = c.status === 'pass' ? s.green : c.status === 'fail' ? s.red : s.yellow;
       lines.push(`  ${paint(mark[c.status])} ${inert(c.title)} ${s.dim(`(${c.points}/${c.maxPoints})`)}`);
       if (c.status !== 'pass' && c.message && !r.compileError) lines.push(indent(inert(c.message), '      '));
     }
   }
-  lines.push('', s.dim(inert(`seed ${r.seed} — \`grade ${r.exercise} --seed ${r.seed}\` repeats this run's draws`)));
+  lines.push('', s.dim(inert(w.seed(r.seed, r.exercise))));
   const total = `${r.score}/${r.maxScore}`;
-  lines.push('', r.passed ? s.green(s.bold(`Score ${total} — every check passes.`)) : s.bold(`Score ${total}`));
+  lines.push('', r.passed ? s.green(s.bold(w.allPass(total))) : s.bold(w.score(total)));
   return lines.join('\n');
 }
 
 /** `grade --all`: the table after every exercise's report — each exercise's score, checks passing and time, and the total. */
-export function humanAllTable(results: readonly GradeResult[], s: Style = plain): string {
-  const width = Math.max('exercise'.length, ...results.map((r) => r.exercise.length));
+export function humanAllTable(results: readonly GradeResult[], s: Style = plain, lang: Lang = 'en'): string {
+  const w = messages(lang).report;
+  const c = w.columns;
+  const width = Math.max(c.exercise.length, ...results.map((r) => r.exercise.length));
   const row = (mark: string, id: string, score: string, checks: string, time: string) =>
-    `  ${mark} ${id.padEnd(width)}  ${score.padStart(7)}  ${checks.padStart(6)}  ${time.padStart(8)}`;
-  const lines = [s.bold('Every exercise'), s.dim(row(' ', 'exercise', 'score', 'checks', 'time'))];
+    `  ${mark} ${id.padEnd(width)}  ${score.padStart(7)}  ${checks.padStart(6)}  ${time.padStart(9)}`;
+  const lines = [s.bold(w.everyExercise), s.dim(row(' ', c.exercise, c.score, c.checks, c.time))];
   for (const r of results) {
     const passing = r.checks.filter((c) => c.status === 'pass').length;
     const line = row(r.passed ? '✔' : '✘', inert(r.exercise), `${r.score}/${r.maxScore}`, `${passing}/${r.checks.length}`, `${(r.wallMs / 1000).toFixed(1)} s`);
@@ -131,8 +136,8 @@ export function humanAllTable(results: readonly GradeResult[], s: Style = plain)
   const score = results.reduce((a, r) => a + r.score, 0);
   const max = results.reduce((a, r) => a + r.maxScore, 0);
   const wall = results.reduce((a, r) => a + r.wallMs, 0);
-  lines.push(s.dim(row(' ', 'total', `${score}/${max}`, '', `${(wall / 1000).toFixed(1)} s`)));
+  lines.push(s.dim(row(' ', c.total, `${score}/${max}`, '', `${(wall / 1000).toFixed(1)} s`)));
   const passed = results.length > 0 && results.every((r) => r.passed);
-  lines.push('', passed ? s.green(s.bold(`Score ${score}/${max} — every check of every exercise passes.`)) : s.bold(`Score ${score}/${max}`));
+  lines.push('', passed ? s.green(s.bold(w.allExercisesPass(`${score}/${max}`))) : s.bold(w.score(`${score}/${max}`)));
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@
  */
 import type { Lab, LabSpec } from '../harness/lab.ts';
 import type { Draws } from './draws.ts';
+import type { Text } from './i18n.ts';
 
 export const categories = ['correctness', 'error-handling', 'timeouts', 'backoff', 'shutdown', 'resources'] as const;
 export type Category = (typeof categories)[number];
@@ -22,7 +23,8 @@ export interface CheckResult {
 /** What a check concludes: passed or not, and what was seen (and what to try, when failed). */
 export interface Verdict {
   pass: boolean;
-  message: string;
+  /** In every language (grader/i18n.ts), or English only. */
+  message: Text;
 }
 
 /** The programs a scenario can start, already built. */
@@ -44,7 +46,8 @@ export interface ScenarioContext {
 
 export interface Scenario<E = unknown> {
   id: string;
-  title: string;
+  /** For progress lines: in every language (grader/i18n.ts), or English only. */
+  title: Text;
   lab: LabSpec;
   /** How many independent trials to run (each in its own lab). Default 1. */
   trials?: number;
@@ -61,7 +64,8 @@ export type EvidenceSet = Record<string, unknown[]>;
 export interface Check {
   id: string;
   category: Category;
-  title: string;
+  /** In every language (grader/i18n.ts), or English only. */
+  title: Text;
   points: number;
   /** Scenario ids whose evidence this check reads. */
   needs: string[];
@@ -71,6 +75,8 @@ export interface Check {
 export interface ExerciseDef {
   id: string;
   title: string;
+  /** The title and course section in Vietnamese (the English ones are `title` and `part`). */
+  vi?: { title: string; part: string };
   /** The course part and section it teaches, e.g. 'Part 10 — Timeouts at every layer'. */
   part: string;
   /** 'module': the learner's file exports functions, called by `runner`. 'program': it runs as is. */

@@ -36,8 +36,11 @@ t.test('every message exists in both languages, with the same parameters', async
   }
 });
 
+/** Words the course's Vietnamese keeps in English (its own headings say "Backoff", "Graceful shutdown"). */
+const keptInEnglish = new Set(['report.categories.backoff', 'report.categories.shutdown']);
+
 t.test('the Vietnamese is not the English', async (t) => {
-  const same = [...en.keys()].filter((k) => said(en.get(k)) === said(vi.get(k)));
+  const same = [...en.keys()].filter((k) => !keptInEnglish.has(k) && said(en.get(k)) === said(vi.get(k)));
   t.same(same, [], 'no message is said the same way in both');
 });
 

@@ -27,6 +27,7 @@ import {
   type RetryOpts,
 } from '../grader/exercises/retry-backoff/stats.ts';
 import type { EvidenceSet } from '../grader/types.ts';
+import { textIn } from '../grader/i18n.ts';
 
 /**
  * The cases at one end of their drawn ranges: RETRY_PLAN=low (the default) takes the smallest
@@ -245,6 +246,11 @@ t.test('a process stalled at its start (two trials of three) does not fail growt
 // ── Whole checks on hand-made evidence ──────────────────────────────────────
 
 function judge(id: string, e: EvidenceSet): { pass: boolean; message: string } {
+  const v = judgeText(id, e);
+  return { pass: v.pass, message: textIn(v.message, 'en') };
+}
+
+function judgeText(id: string, e: EvidenceSet) {
   const check = exercise.checks.find((c) => c.id === id);
   if (!check) throw new Error(`no check ${id}`);
   return check.judge(e);

@@ -56,14 +56,16 @@ import { nowMs, sleep } from '../../harness/clock.ts';
 import type { Lab, Limits } from '../../harness/lab.ts';
 import type { AgentEvent, ExitInfo, LabProcess } from '../../harness/process.ts';
 import type { WireEvent } from '../../harness/wire.ts';
-import { errorSummary, firstErrorLine } from '../evidence.ts';
+import { errorSummary, errorSummaryText, firstErrorLine } from '../evidence.ts';
+import { catalogue, type Localized, type Text } from '../i18n.ts';
 import { startRunner } from '../runner.ts';
 import type { Check, EvidenceSet, Scenario, ScenarioContext, Verdict } from '../types.ts';
 
 // ── Verdicts ────────────────────────────────────────────────────────────────
 
-export const pass = (message: string): Verdict => ({ pass: true, message });
-export const fail = (message: string): Verdict => ({ pass: false, message });
+/** A verdict: its message in every language (an exercise's catalogue, grader/i18n.ts), or English only. */
+export const pass = (message: Text): Verdict => ({ pass: true, message });
+export const fail = (message: Text): Verdict => ({ pass: false, message });
 
 // ── Evidence typed by scenario id ───────────────────────────────────────────
 
@@ -218,14 +220,36 @@ export const eventOf = (rec: ProcessRecord, type: string): AgentEvent | undefine
  * stderr that names the error). null: it was still running.
  */
 export function describeProcess(rec: ProcessRecord): string | null {
+  return describeProcessText(rec)?.en ?? null;
+}
+
+const processWords = catalogue(
+  {
+    missingExport: (name: string) => `the module does not export ${name}`,
+    crashed: (error: string) => `the process crashed with an uncaught exception (${error})`,
+    outOfMemory: 'the process ran out of memory',
+    outOfTime: 'the process did not finish in time and was stopped',
+    exited: (p: { code: string; line: string }) => `the process exited with code ${p.code}${p.line}`,
+  },
+  {
+    missingExport: (name) => `module không export ${name}`,
+    crashed: (error) => `process bị crash vì một exception không được bắt (${error})`,
+    outOfMemory: 'process hết bộ nhớ',
+    outOfTime: 'process không xong kịp giờ và đã bị dừng',
+    exited: (p) => `process thoát với code ${p.code}${p.line}`,
+  },
+);
+
+/** describeProcess in every language, for exercises with a message catalogue. */
+export function describeProcessText(rec: ProcessRecord): Localized | null {
   const missing = eventOf(rec, 'missing-export');
-  if (missing) return `the module does not export ${String(missing.name)}`;
+  if (missing) return processWords.missingExport(String(missing.name));
   const crash = eventOf(rec, 'crash');
-  if (crash) return `the process crashed with an uncaught exception (${errorSummary(crash.error)})`;
-  if (rec.killed === 'memory') return 'the process ran out of memory';
-  if (rec.killed) return 'the process did not finish in time and was stopped';
+  if (crash) return processWords.crashed(errorSummaryText(crash.error));
+  if (rec.killed === 'memory') return processWords.outOfMemory;
+  if (rec.killed) return processWords.outOfTime;
   if (!rec.exit) return null;
-  return `the process exited with code ${rec.exit.code ?? rec.exit.signal}${firstErrorLine(rec.stderr)}`;
+  return processWords.exited({ code: String(rec.exit.code ?? rec.exit.signal), line: firstErrorLine(rec.stderr) });
 }
 
 // ── Waiting ─────────────────────────────────────────────────────────────────

@@ -5,8 +5,10 @@
  */
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
-import { ms, readsAsTimeout, errorSummary } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { ms, readsAsTimeout, errorSummaryText } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { RunnerConfig } from './runner.ts';
@@ -104,7 +106,7 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
   return [
     kit.scenario({
       id: 'reachable',
-      title: 'reachable echo peer, generous connectMs',
+      title: m.scReachable,
       lab: lab(),
       inherentWaitMs: 0,
       deadlineMs: 20_000,
@@ -112,7 +114,7 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
     }),
     kit.scenario({
       id: 'reachable-short',
-      title: 'reachable echo peer, socket used past connectMs',
+      title: m.scReachableShort,
       lab: lab(),
       inherentWaitMs: shortConnectMs + pastMs,
       deadlineMs: 20_000,
@@ -129,7 +131,7 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
     }),
     kit.scenario({
       id: 'drop-syn',
-      title: 'SYNs silently dropped by a firewall',
+      title: m.scDropSyn,
       lab: lab([{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: dropPort!, synOnly: true } }]),
       inherentWaitMs: dropConnectMs + 2100,
       deadlineMs: 20_000,
@@ -137,7 +139,7 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
     }),
     kit.scenario({
       id: 'reject-reset',
-      title: 'SYNs rejected with a TCP reset',
+      title: m.scRejectReset,
       lab: lab([{ id: 'reject-reset', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: resetPort!, synOnly: true } }]),
       inherentWaitMs: 0,
       deadlineMs: 20_000,
@@ -145,7 +147,7 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
     }),
     kit.scenario({
       id: 'reject-host-unreachable',
-      title: 'SYNs answered with ICMP host-unreachable',
+      title: m.scRejectIcmp,
       lab: lab([
         { id: 'host-unreachable', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: unreachablePort!, synOnly: true } },
       ]),
@@ -159,15 +161,15 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
 const event = (ev: CallEvidence, type: string): AgentEvent | undefined => eventOf(ev.learner, type);
 
 /** What the call did, in a phrase, for failure messages. */
-function outcome(ev: CallEvidence): string {
-  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcess(ev.learner)!;
+function outcome(ev: CallEvidence): Localized {
+  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcessText(ev.learner)!;
   const rej = event(ev, 'rejected');
   const start = event(ev, 'call');
-  if (rej && start) return `the promise rejected after ${ms(rej.t - start.t)} with ${errorSummary(rej.error)}`;
-  if (event(ev, 'resolved')) return 'the promise resolved';
-  if (event(ev, 'pending')) return 'the promise was still pending when we stopped watching';
-  if (ev.learner.exit && ev.learner.exit.code !== 0) return describeProcess(ev.learner)!;
-  return 'the call never settled';
+  if (rej && start) return m.rejectedAfter({ elapsed: ms(rej.t - start.t), error: errorSummaryText(rej.error) });
+  if (event(ev, 'resolved')) return m.resolved;
+  if (event(ev, 'pending')) return m.pending;
+  if (ev.learner.exit && ev.learner.exit.code !== 0) return describeProcessText(ev.learner)!;
+  return m.neverSettled;
 }
 
 /**
@@ -186,12 +188,10 @@ function peerReceived(ev: CallEvidence, i: number): 'no-connection' | 'no-bytes'
   return ev.payloads[i] !== undefined && text.includes(ev.payloads[i]!) ? 'ok' : 'no-bytes';
 }
 
-function peerSays(ev: CallEvidence, i: number): string | undefined {
+function peerSays(ev: CallEvidence, i: number): Localized | undefined {
   const seen = peerReceived(ev, i);
-  if (seen === 'no-connection') {
-    return `your code reported a connected socket, but the echo peer at ${ev.port} saw no connection from the learner host: resolve with a socket that net.connect() really opened to host and port.`;
-  }
-  if (seen === 'no-bytes') return `the echo peer accepted your connection but never received our bytes (${JSON.stringify(ev.payloads[i])}): resolve with that connected socket itself.`;
+  if (seen === 'no-connection') return m.peerNoConnection(ev.port);
+  if (seen === 'no-bytes') return m.peerNoBytes(JSON.stringify(ev.payloads[i]));
   return undefined;
 }
 
@@ -204,174 +204,139 @@ function rejectedElapsed(ev: CallEvidence): number | undefined {
 /** Fast failures must arrive far sooner than the timeout would. */
 const fastLimit = (connectMs: number) => Math.min(750, connectMs / 4);
 
-function rejectsFastWith(ev: CallEvidence, code: string, fault: string): Verdict {
+function rejectsFastWith(ev: CallEvidence, code: string, fault: Localized): Verdict {
   const elapsed = rejectedElapsed(ev);
   const err = event(ev, 'rejected')?.error as { code?: string } | undefined;
-  if (elapsed === undefined || err?.code !== code) {
-    return fail(
-      `with ${fault} on the router, ${outcome(ev)}. Expected a fast rejection with Node's own ${code} error — ` +
-        `listen for the socket's 'error' event and reject with that error object unchanged.`,
-    );
-  }
-  if (elapsed > fastLimit(ev.connectMs)) {
-    return fail(
-      `the ${code} error took ${ms(elapsed)} to reach the caller; the router answered at once. ` +
-        `Reject as soon as the socket emits 'error' instead of waiting for your timer.`,
-    );
-  }
-  return pass(`rejected after ${ms(elapsed)} with ${code}`);
+  if (elapsed === undefined || err?.code !== code) return fail(m.notFast({ fault, outcome: outcome(ev), code }));
+  if (elapsed > fastLimit(ev.connectMs)) return fail(m.slowError({ code, elapsed: ms(elapsed) }));
+  return pass(m.fastOk({ elapsed: ms(elapsed), code }));
 }
 
 const checks = [
   kit.check({
     id: 'connects-and-carries-data',
     category: 'correctness',
-    title: 'resolves a connected socket that carries data',
+    title: m.tConnects,
     points: 2,
     needs: ['reachable'],
     judge(e) {
       const ev = e.evidence('reachable');
       const resolved = event(ev, 'resolved');
-      if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
-      if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
-      if (resolved.connecting) return fail("the promise resolved before the connection was made: wait for the 'connect' event.");
+      if (!resolved) return fail(m.reachableBut(outcome(ev)));
+      if (!resolved.isSocket) return fail(m.notSocket);
+      if (resolved.connecting) return fail(m.stillConnecting);
       const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
-      if (!echoes[0]) return fail('the socket you resolved did not carry data: our bytes were not echoed back.');
+      if (!echoes[0]) return fail(m.noEcho);
       const peer = peerSays(ev, 0);
       if (peer) return fail(peer);
-      return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and they came back`);
+      return pass(m.connectsOk(ev.port));
     },
   }),
   kit.check({
     id: 'socket-outlives-connect-ms',
     category: 'correctness',
-    title: 'the connected socket keeps working after connectMs has passed',
+    title: m.tOutlives,
     points: 1,
     needs: ['reachable-short'],
     judge(e) {
       const ev = e.evidence('reachable-short');
       const echoes = (event(ev, 'echoes')?.echoes as boolean[] | undefined) ?? [];
-      if (!event(ev, 'resolved')) return fail(`with a reachable peer, ${outcome(ev)}.`);
-      if (echoes[0] && !echoes[1]) {
-        return fail(
-          `the socket worked, then died once connectMs (${ev.connectMs} ms) had passed. The connect timeout must end ` +
-            `when the connection is made: clear your timer (or the socket's idle timeout) on 'connect'.`,
-        );
-      }
-      if (!echoes[1]) return fail('the resolved socket did not carry data.');
+      if (!event(ev, 'resolved')) return fail(m.withReachable(outcome(ev)));
+      if (echoes[0] && !echoes[1]) return fail(m.diedAtConnectMs(ev.connectMs));
+      if (!echoes[1]) return fail(m.noData);
       const peer = peerSays(ev, 1);
       if (peer) return fail(peer);
-      return pass(`the peer still received and echoed our bytes more than connectMs (${ev.connectMs} ms) after the call`);
+      return pass(m.outlivesOk(ev.connectMs));
     },
   }),
   kit.check({
     id: 'rejects-at-connect-ms',
     category: 'timeouts',
-    title: 'gives up when connectMs has passed, not before and not much after',
+    title: m.tAtConnectMs,
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
       const elapsed = rejectedElapsed(ev);
       const lateLimit = ev.connectMs + 500;
-      if (elapsed === undefined) {
-        return fail(
-          `the firewall dropped every SYN and ${outcome(ev)} — the kernel alone retries for minutes. ` +
-            `Start a timer for connectMs when you connect and reject when it fires.`,
-        );
-      }
-      if (elapsed < ev.connectMs - 5) {
-        return fail(`rejected after ${ms(elapsed)}, before connectMs (${ev.connectMs} ms) had passed: give the connection the whole connectMs.`);
-      }
-      if (elapsed > lateLimit) return fail(`rejected after ${ms(elapsed)}, long after connectMs (${ev.connectMs} ms).`);
-      return pass(`rejected after ${ms(elapsed)} (connectMs ${ev.connectMs} ms)`);
+      if (elapsed === undefined) return fail(m.neverRejected(outcome(ev)));
+      const said = { elapsed: ms(elapsed), connectMs: ev.connectMs };
+      if (elapsed < ev.connectMs - 5) return fail(m.tooEarly(said));
+      if (elapsed > lateLimit) return fail(m.tooLate(said));
+      return pass(m.onTime(said));
     },
   }),
   kit.check({
     id: 'timeout-error-reads-as-timeout',
     category: 'timeouts',
-    title: 'the timeout error says it is a timeout',
+    title: m.tReadsAsTimeout,
     points: 1,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
       const rej = event(ev, 'rejected');
-      if (!rej) return fail(`the SYNs were dropped and ${outcome(ev)}, so there was no timeout error to read.`);
-      if (!readsAsTimeout(rej.error)) {
-        return fail(
-          `the rejection was ${errorSummary(rej.error)}. Callers tell timeouts from refusals by the error: ` +
-            `give it code 'ETIMEDOUT', name 'TimeoutError', or a message that says "timeout".`,
-        );
-      }
-      return pass(`rejected with ${errorSummary(rej.error)}`);
+      if (!rej) return fail(m.noTimeoutError(outcome(ev)));
+      if (!readsAsTimeout(rej.error)) return fail(m.notATimeout(errorSummaryText(rej.error)));
+      return pass(m.rejectedWith(errorSummaryText(rej.error)));
     },
   }),
   kit.check({
     id: 'destroys-socket-on-timeout',
     category: 'resources',
-    title: 'after the timeout, no more SYNs leave the learner host',
+    title: m.tDestroys,
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
       const syns = synsFrom(ev.learner.wire, ev.learnerAddress, ev.port);
       const rej = event(ev, 'rejected');
-      if (syns.length === 0) return fail('no SYN crossed the router: connectWithTimeout never opened a connection.');
-      if (!rej) return fail(`${syns.length} SYN(s) crossed the router and ${outcome(ev)}.`);
+      if (syns.length === 0) return fail(m.noSyn);
+      if (!rej) return fail(m.synsButNoRejection({ syns: syns.length, outcome: outcome(ev) }));
       // A SYN already on its way when the timer fired is not the learner's fault: allow 100 ms.
       const late = syns.filter((s) => s.t > rej.t + 100);
       if (late.length > 0) {
-        return fail(
-          `after rejecting at ${ms(rejectedElapsed(ev)!)} your socket kept connecting: ${late.length} more SYN(s) crossed the router ` +
-            `(the last ${ms(late[late.length - 1]!.t - rej.t)} after the rejection). Destroy the socket when the timer fires.`,
-        );
+        return fail(m.kept({ at: ms(rejectedElapsed(ev)!), late: late.length, last: ms(late[late.length - 1]!.t - rej.t) }));
       }
-      return pass(`${syns.length} SYN(s) before the rejection, none after`);
+      return pass(m.destroyedOk(syns.length));
     },
   }),
   kit.check({
     id: 'no-timer-left-behind',
     category: 'resources',
-    title: 'on success, no timer is left to keep the process alive',
+    title: m.tNoTimer,
     points: 1,
     needs: ['reachable'],
     judge(e) {
       const ev = e.evidence('reachable');
-      if (!event(ev, 'done')) return fail(`with a reachable peer, ${outcome(ev)}, so there was nothing to clean up after.`);
-      if (peerReceived(ev, 0) === 'no-connection') {
-        return fail(`the echo peer saw no connection from the learner host, so no real socket was opened and closed: ${peerSays(ev, 0)}`);
-      }
-      if (ev.lingerMs === null) {
-        return fail(
-          `after the socket was destroyed the process stayed alive more than ${ms(lingerLimitMs)} (connectMs was ${ms(ev.connectMs)}): ` +
-            `a timer is still pending. clearTimeout() it once the socket connects.`,
-        );
-      }
-      return pass(`the process exited ${ms(ev.lingerMs)} after the socket closed`);
+      if (!event(ev, 'done')) return fail(m.nothingToClean(outcome(ev)));
+      if (peerReceived(ev, 0) === 'no-connection') return fail(m.noRealSocket(peerSays(ev, 0)!));
+      if (ev.lingerMs === null) return fail(m.lingered({ limit: ms(lingerLimitMs), connectMs: ms(ev.connectMs) }));
+      return pass(m.exitedOk(ms(ev.lingerMs)));
     },
   }),
   kit.check({
     id: 'refused-fast',
     category: 'error-handling',
-    title: 'REJECT with TCP reset: fails fast with ECONNREFUSED',
+    title: m.tRefused,
     points: 2,
     needs: ['reject-reset'],
-    judge: (e) => rejectsFastWith(e.evidence('reject-reset'), 'ECONNREFUSED', 'REJECT with tcp reset'),
+    judge: (e) => rejectsFastWith(e.evidence('reject-reset'), 'ECONNREFUSED', m.faultReset),
   }),
   kit.check({
     id: 'host-unreachable-fast',
     category: 'error-handling',
-    title: 'ICMP host-unreachable: fails fast with EHOSTUNREACH',
+    title: m.tUnreachable,
     points: 1,
     needs: ['reject-host-unreachable'],
-    judge: (e) => rejectsFastWith(e.evidence('reject-host-unreachable'), 'EHOSTUNREACH', 'ICMP host-unreachable'),
+    judge: (e) => rejectsFastWith(e.evidence('reject-host-unreachable'), 'EHOSTUNREACH', m.faultIcmp),
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'connect-timeout',
-  title: 'Connect with a timeout',
-  part: 'Part 10 — Timeouts at every layer',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },
