@@ -32,6 +32,7 @@ import { formatHint, hintsOf, isLang, langs, pickLang, type Lang } from './hints
 import { messages } from './messages.ts';
 import { watchLoop } from './watch.ts';
 import { progressView, titleIn } from './progress.ts';
+import { textIn } from './i18n.ts';
 import { nearest } from './suggest.ts';
 
 class UsageError extends Error {}
@@ -184,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
   if (positionals.length > 1) throw new UsageError(m.oneExercise(positionals));
   const name = positionals[0];
   if (name === 'doctor') {
-    console.log(await doctorReport());
+    console.log(await doctorReport(lang));
     return 0;
   }
   if (values.all && name) throw new UsageError(m.allTakesNone(name));
@@ -243,7 +244,7 @@ async function main(argv: string[]): Promise<number> {
   if ('problems' in picked) {
     // Asked for a driver: every reason it cannot run. Not asked: the one thing to do (grade doctor says the rest).
     const problems = values.driver
-      ? `${m.cannotGrade}\n` + picked.problems.map((p) => `  - ${p}`).join('\n')
+      ? `${m.cannotGrade}\n` + picked.problems.map((p) => `  - ${textIn(p, lang)}`).join('\n')
       : notReadyMessage(['npx grade', ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))].join(' '), lang);
     if (run.json) console.log(JSON.stringify({ error: problems, exercise: targets.length === 1 ? targets[0]!.exercise.id : null }));
     console.error(problems);

@@ -3,6 +3,8 @@ import type { DriverStatus, LabDriver } from '../harness/lab.ts';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { DockerDriver, dockerSocketDenied } from '../harness/docker/driver.ts';
+import { catalogue, join, localized, textIn, type Localized, type Text } from './i18n.ts';
+import { words } from '../harness/words.ts';
 import type { Lang } from './hints.ts';
 import { messages } from './messages.ts';
 import { ContainerLabsDriver } from '../harness/docker/labs-container.ts';
@@ -22,10 +24,7 @@ export type DriverName = (typeof driverNames)[number];
 export const defaultOrder: DriverName[] = ['docker', 'netns'];
 
 /** What to install when no driver can run here. */
-export const installHint =
-  'to grade here, either install Docker (Debian/Ubuntu: `sudo apt-get install docker.io`, then start dockerd — ' +
-  '`sudo bash .ci/docker-setup.sh` does both; macOS/Windows: Docker Desktop), or run as root on Linux with ' +
-  'iproute2, nftables and util-linux (`sudo npx grade …`)';
+export const installHint = words.installHint;
 
 export function makeDriver(name: DriverName): LabDriver {
   // Not root on Linux: the same labs inside a user namespace of this user (harness/rootless/driver.ts).
@@ -38,14 +37,14 @@ export function makeDriver(name: DriverName): LabDriver {
 /** The first driver in order of preference that this machine can run, or every reason none can. */
 export async function pickDriver(
   requested?: DriverName,
-): Promise<{ driver: LabDriver; status: DriverStatus } | { problems: string[] }> {
+): Promise<{ driver: LabDriver; status: DriverStatus } | { problems: Localized[] }> {
   const order: DriverName[] = requested ? [requested] : defaultOrder;
-  const problems: string[] = [];
+  const problems: Localized[] = [];
   for (const name of order) {
     const driver = makeDriver(name);
     const status = await driver.status();
     if (status.usable) return { driver, status };
-    problems.push(...status.problems.map((p) => `${name}: ${p}`));
+    problems.push(...status.problems.map((p) => join(`${name}: `, p)));
   }
   if (!requested) problems.push(installHint);
   return { problems };
@@ -71,51 +70,91 @@ export function notReadyMessage(command: string, lang: Lang): string {
 }
 
 /** Can this process make a network namespace? (Root alone is not enough inside some containers.) */
-async function namespacesPermitted(): Promise<string> {
-  if (process.platform !== 'linux') return 'no (not Linux)';
-  if (process.getuid?.() !== 0) return 'no (not root)';
+async function namespacesPermitted(): Promise<Localized> {
+  if (process.platform !== 'linux') return localized('no (not Linux)', 'không (không phải Linux)');
+  if (process.getuid?.() !== 0) return localized('no (not root)', 'không (không phải root)');
   const ns = `npg${process.pid}-doctor`;
   const made = await $try`ip netns add ${ns}`;
-  if (made.exitCode !== 0) return `no (${made.stderr.trim() || 'ip netns add failed'})`;
+  if (made.exitCode !== 0) {
+    const why = made.stderr.trim() || 'ip netns add failed';
+    return localized(`no (${why})`, `không (${why})`);
+  }
   await $try`ip netns del ${ns}`;
-  return 'yes';
+  return localized('yes', 'có');
 }
 
 /** `grade doctor`: every driver's state, the kernel's extras, and what they mean for grading here. */
-export async function doctorReport(): Promise<string> {
-  const lines: string[] = ['What this machine can run:', ''];
+const doctorWords = catalogue(
+  {
+    head: 'What this machine can run:',
+    usable: (name: string) => `driver ${name}: usable`,
+    notUsable: (name: string) => `driver ${name}: not usable`,
+    yes: 'yes',
+    no: 'no',
+    dockerReachable: (yes: string) => `Docker reachable: ${yes}`,
+    namespaces: (answer: string) => `network namespaces permitted: ${answer}`,
+    nft: (yes: boolean) => `nftables on this machine: ${yes ? 'yes' : 'no (the docker driver brings its own, in the lab image)'}`,
+    delay: (p: { netem: boolean; delayer: boolean }) =>
+      `netem: ${p.netem ? 'present (constant delay on whole links by qdisc)' : 'absent'}; the router's delaying program (python3 and iptables): ` +
+      (p.delayer ? 'present (added latency per link or flow, with jitter)' : 'missing — scenarios that add latency fail under the netns driver here; `sudo bin/setup` installs it'),
+    tbf: (yes: boolean) => `tbf: ${yes ? 'present (bandwidth limits)' : 'absent'}`,
+    usesDocker: '→ `grade` uses the docker driver: one lab container per grade, every scenario a set of namespaces inside it (the first run builds the lab image once).',
+    alsoNetns: '  `--driver netns` is also available here, and faster to set up.',
+    usesNetns: '→ `grade` uses the netns driver (no Docker daemon answers): labs are network namespaces on this machine.',
+    cannot: (hint: string) => `→ grading cannot run here: ${hint}.`,
+  },
+  {
+    head: 'Máy này chạy được gì:',
+    usable: (name) => `driver ${name}: dùng được`,
+    notUsable: (name) => `driver ${name}: không dùng được`,
+    yes: 'có',
+    no: 'không',
+    dockerReachable: (yes) => `Docker trả lời: ${yes}`,
+    namespaces: (answer) => `được phép tạo network namespace: ${answer}`,
+    nft: (yes) => `nftables trên máy này: ${yes ? 'có' : 'không (driver docker mang theo nftables của nó, trong image của lab)'}`,
+    delay: (p) =>
+      `netem: ${p.netem ? 'có (delay cố định trên cả link bằng qdisc)' : 'không có'}; chương trình tạo delay của router (python3 và iptables): ` +
+      (p.delayer ? 'có (thêm latency theo link hoặc theo flow, có jitter)' : 'thiếu — ở đây các scenario thêm latency sẽ fail với driver netns; `sudo bin/setup` cài nó'),
+    tbf: (yes) => `tbf: ${yes ? 'có (giới hạn băng thông)' : 'không có'}`,
+    usesDocker: '→ `grade` dùng driver docker: một container lab cho mỗi lần chấm, mỗi scenario là một nhóm namespace bên trong nó (lần chạy đầu build image của lab một lần).',
+    alsoNetns: '  ở đây cũng dùng được `--driver netns`, và nó dựng lab nhanh hơn.',
+    usesNetns: '→ `grade` dùng driver netns (không có Docker daemon nào trả lời): lab là các network namespace trên máy này.',
+    cannot: (hint) => `→ không chấm được ở đây: ${hint}.`,
+  },
+);
+
+export async function doctorReport(lang: Lang = 'en'): Promise<string> {
+  const w = doctorWords;
+  const say = (t: Text) => textIn(t, lang);
+  const lines: string[] = [say(w.head), ''];
   const usable: DriverName[] = [];
   const statuses = await Promise.all(driverNames.map(async (name) => [name, await makeDriver(name).status()] as const));
   for (const [name, st] of statuses) {
     if (st.usable) usable.push(name);
-    lines.push(`  driver ${name}: ${st.usable ? 'usable' : 'not usable'}`);
-    for (const p of st.problems) lines.push(`    - ${p}`);
-    for (const n of st.notes) lines.push(`    · ${n}`);
+    lines.push(`  ${say(st.usable ? w.usable(name) : w.notUsable(name))}`);
+    for (const p of st.problems) lines.push(`    - ${say(p)}`);
+    for (const n of st.notes) lines.push(`    · ${say(n)}`);
   }
   lines.push('');
   const docker = statuses.find(([n]) => n === 'docker')![1];
-  lines.push(`  Docker reachable: ${docker.usable ? 'yes' : 'no'}`);
-  lines.push(`  network namespaces permitted: ${await namespacesPermitted()}`);
+  lines.push(`  ${say(w.dockerReachable(docker.usable ? w.yes : w.no))}`);
+  lines.push(`  ${say(w.namespaces(await namespacesPermitted()))}`);
   const nft = await $try`sh -c ${'command -v nft'}`;
-  lines.push(`  nftables on this machine: ${nft.exitCode === 0 ? 'yes' : 'no (the docker driver brings its own, in the lab image)'}`);
+  lines.push(`  ${say(w.nft(nft.exitCode === 0))}`);
   if (process.platform === 'linux' && process.getuid?.() === 0) {
     const k = await kernelFeatures();
-    const delayer = onPath('python3') && onPath('iptables');
-    lines.push(
-      `  netem: ${k.netem ? 'present (constant delay on whole links by qdisc)' : 'absent'}; the router's delaying program (python3 and iptables): ` +
-        (delayer ? 'present (added latency per link or flow, with jitter)' : 'missing — scenarios that add latency fail under the netns driver here; `sudo bin/setup` installs it'),
-    );
-    lines.push(`  tbf: ${k.tbf ? 'present (bandwidth limits)' : 'absent'}`);
+    lines.push(`  ${say(w.delay({ netem: k.netem, delayer: onPath('python3') && onPath('iptables') }))}`);
+    lines.push(`  ${say(w.tbf(k.tbf))}`);
   }
   lines.push('');
   const chosen = defaultOrder.find((n) => usable.includes(n));
   if (chosen === 'docker') {
-    lines.push('  → `grade` uses the docker driver: one lab container per grade, every scenario a set of namespaces inside it (the first run builds the lab image once).');
-    if (usable.includes('netns')) lines.push('    `--driver netns` is also available here, and faster to set up.');
+    lines.push(`  ${say(w.usesDocker)}`);
+    if (usable.includes('netns')) lines.push(`  ${say(w.alsoNetns)}`);
   } else if (chosen === 'netns') {
-    lines.push('  → `grade` uses the netns driver (no Docker daemon answers): labs are network namespaces on this machine.');
+    lines.push(`  ${say(w.usesNetns)}`);
   } else {
-    lines.push(`  → grading cannot run here: ${installHint}.`);
+    lines.push(`  ${say(w.cannot(installHint))}`);
   }
   return lines.join('\n');
 }

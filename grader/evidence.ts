@@ -1,5 +1,5 @@
 /** Small readers of evidence shared by checks: error shapes, durations. */
-import type { Localized } from './i18n.ts';
+import { localized, type Localized } from './i18n.ts';
 
 export interface ErrorShape {
   isError?: boolean;
@@ -25,15 +25,15 @@ export function errorSummary(err: unknown): string {
 /** errorSummary in every language. */
 export function errorSummaryText(err: unknown): Localized {
   const e = err as ErrorShape | undefined;
-  if (!e) return { en: 'no error', vi: 'không có error' };
+  if (!e) return localized('no error', 'không có error');
   const parts: string[] = [];
   if (e.code) parts.push(`code ${e.code}`);
   if (e.name && e.name !== 'Error') parts.push(`name ${e.name}`);
   if (e.message) parts.push(JSON.stringify(e.message.length > 80 ? e.message.slice(0, 77) + '…' : e.message));
   const notError = e.isError ? '' : ' (not an Error object)';
   const notErrorVi = e.isError ? '' : ' (không phải một object Error)';
-  if (!parts.length) return { en: `an empty error${notError}`, vi: `một error rỗng${notErrorVi}` };
-  return { en: `an error with ${parts.join(', ')}${notError}`, vi: `một error có ${parts.join(', ')}${notErrorVi}` };
+  if (!parts.length) return localized(`an empty error${notError}`, `một error rỗng${notErrorVi}`);
+  return localized(`an error with ${parts.join(', ')}${notError}`, `một error có ${parts.join(', ')}${notErrorVi}`);
 }
 
 export function ms(n: number): string {

@@ -23,6 +23,18 @@ export interface Localized {
 }
 export type Text = string | Localized;
 
+/**
+ * A Localized pair. Said where a string is expected (a template, join()), it
+ * reads as its English: a place not yet taught the learner's language still
+ * prints words, never "[object Object]". Not enumerable: JSON and the key
+ * count see only en and vi.
+ */
+export function localized(en: string, vi: string): Localized {
+  const t = { en, vi };
+  Object.defineProperty(t, 'toString', { value: () => en, enumerable: false });
+  return t;
+}
+
 export const isLocalized = (t: unknown): t is Localized =>
   typeof t === 'object' && t !== null && typeof (t as Localized).en === 'string' && typeof (t as Localized).vi === 'string' && Object.keys(t).length === 2;
 
@@ -59,19 +71,20 @@ export function catalogue<C extends Messages>(en: C, vi: C): Catalogue<C> {
     if (v === undefined) throw new Error(`message ${key} has no Vietnamese text`);
     out[key] =
       typeof e === 'function'
-        ? (...args: unknown[]) => ({
-            en: (e as (...a: unknown[]) => string)(...args.map((a) => argIn(a, 'en'))),
-            vi: (v as (...a: unknown[]) => string)(...args.map((a) => argIn(a, 'vi'))),
-          })
-        : { en: e, vi: v as string };
+        ? (...args: unknown[]) =>
+            localized(
+              (e as (...a: unknown[]) => string)(...args.map((a) => argIn(a, 'en'))),
+              (v as (...a: unknown[]) => string)(...args.map((a) => argIn(a, 'vi'))),
+            )
+        : localized(e, v as string);
   }
   return out as Catalogue<C>;
 }
 
 /** Texts one after another, in each language (plain strings are the same in both). */
 export function join(...parts: Text[]): Localized {
-  return { en: parts.map((p) => textIn(p, 'en')).join(''), vi: parts.map((p) => textIn(p, 'vi')).join('') };
+  return localized(parts.map((p) => textIn(p, 'en')).join(''), parts.map((p) => textIn(p, 'vi')).join(''));
 }
 
 /** The same words in every language: a code, a number, a quoted error. */
-export const same = (s: string): Localized => ({ en: s, vi: s });
+export const same = (s: string): Localized => localized(s, s);

@@ -9,6 +9,7 @@
  * learner's reach. Peers run harness programs that record what they saw.
  * Drivers (netns, docker) implement `LabDriver`; scenarios never know which.
  */
+import type { Text } from '../grader/i18n.ts';
 import type { Fault, FlowCount, Match, Watch } from './faults.ts';
 import type { CpuUse, LabProcess } from './process.ts';
 import type { WireEvent } from './wire.ts';
@@ -173,8 +174,8 @@ export interface Lab {
 export interface DriverStatus {
   usable: boolean;
   /** What is missing and what to run about it, when not usable. */
-  problems: string[];
-  notes: string[];
+  problems: Text[];
+  notes: Text[];
 }
 
 export interface LabDriver {

@@ -13,6 +13,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSy
 import os from 'node:os';
 import path from 'node:path';
 import type { Limits } from './lab.ts';
+import { join, type Localized } from '../grader/i18n.ts';
+import { words } from './words.ts';
 
 const root = '/sys/fs/cgroup';
 /**
@@ -167,26 +169,16 @@ function v2Cpu(): boolean {
   }
 }
 
-export function sandboxReport(mode = cgroupMode()): string {
+export function sandboxReport(mode = cgroupMode()): Localized {
   switch (mode) {
     case 'v1': {
       const h = v1Hierarchies();
-      const limits = h.cpu
-        ? 'memory, process and CPU limits enforced by cgroup v1 (memory, pids, cpu)'
-        : 'memory and process limits enforced by cgroup v1 (memory, pids; no cpu controller: CPU not limited)';
-      const kill = h.freezer
-        ? 'a kill freezes the cgroup first (freezer)'
-        : 'a kill works from pid lists (no freezer controller: a fork loop may race it)';
-      return `${limits}; ${kill}`;
+      return join(h.cpu ? words.cgroupV1 : words.cgroupV1NoCpu, '; ', h.freezer ? words.killFreezer : words.killNoFreezer);
     }
-    case 'v2': {
-      const limits = v2Cpu()
-        ? 'memory, process and CPU limits enforced by cgroup v2 (memory.max, pids.max, cpu.max)'
-        : 'memory and process limits enforced by cgroup v2 (memory.max, pids.max; cpu controller not enabled at the root: CPU not limited)';
-      return `${limits}; a kill uses cgroup.kill (freeze, kill, thaw where the kernel has none)`;
-    }
+    case 'v2':
+      return join(v2Cpu() ? words.cgroupV2 : words.cgroupV2NoCpu, '; ', words.killV2);
     case 'none':
-      return 'no writable cgroup controllers: processes limited by RLIMIT_NPROC, memory only by V8 heap size, CPU not limited';
+      return words.noCgroups;
   }
 }
 
@@ -486,11 +478,8 @@ export function procHidepid(): Promise<boolean> {
   return hidepid;
 }
 
-export async function privacyReport(): Promise<string> {
-  const base = 'learner sees a private /tmp and /dev/shm, its program folder read-only, not the repository';
-  return (await procHidepid())
-    ? `${base}, and only its own processes (/proc hidepid=invisible)`
-    : `${base}; /proc could not be mounted with hidepid=invisible (needs Linux 5.8+): learner code can see other processes' command lines`;
+export async function privacyReport(): Promise<Localized> {
+  return (await procHidepid()) ? words.privateViewHidden : words.privateViewNoHidepid;
 }
 
 /** A path in fstab(5): blanks and backslashes as octal escapes. */

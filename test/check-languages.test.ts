@@ -76,3 +76,23 @@ t.test('a translated exercise grades in Vietnamese end to end: titles, verdicts,
   t.match(r.stdout, /Hãy resolve bằng socket khi nó phát 'connect'/);
   t.notMatch(r.stdout, /\bthe promise\b|\bResolve with\b|\bScore\b/, 'no English sentence of the grader');
 });
+
+t.test('doctor speaks the learner’s language, the drivers’ own notes included', async (t) => {
+  const { spawnSync } = await import('node:child_process');
+  const run = (lang: string) =>
+    spawnSync(process.execPath, [path.join(repoRoot, 'bin/grade.mjs'), 'doctor', '--lang', lang], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '', NETPROG_LANG: '' },
+      timeout: 60_000,
+    });
+  const vi = run('vi');
+  t.equal(vi.status, 0);
+  t.match(vi.stdout, /^Máy này chạy được gì:/);
+  t.match(vi.stdout, /driver netns: (dùng được|không dùng được)/);
+  t.notMatch(vi.stdout, /\b(usable|reachable|enforced|learner sees|is built|not built yet|is missing)\b/, 'no English note or problem');
+  t.notMatch(vi.stdout, /\[object Object\]/);
+  const en = run('en');
+  t.match(en.stdout, /^What this machine can run:/);
+  t.match(en.stdout, /driver netns: (usable|not usable)/);
+});

@@ -47,6 +47,8 @@ import type { WireEvent } from '../wire.ts';
 import { ensureImage, imageCached, imageTag, offlineBlocker, registryBase } from './image.ts';
 import { dockerode, ignoreGone, isStale, label, ownerValue, runtime } from './runtime.ts';
 import { FrameDemuxer, RecordSplitter } from './stream.ts';
+import type { Text } from '../../grader/i18n.ts';
+import { words } from '../words.ts';
 
 let routerSource: string | undefined;
 /** The router container's program: harness/router/agent.ts, types stripped, serving its line protocol. */
@@ -611,36 +613,25 @@ export class DockerDriver implements LabDriver {
   private closed = false;
 
   async status(): Promise<DriverStatus> {
-    const problems: string[] = [];
-    const notes: string[] = [];
+    const problems: Text[] = [];
+    const notes: Text[] = [];
     let client;
     try {
       client = await runtime(4000);
     } catch (err) {
       const socket = dockerSocketDenied();
-      problems.push(
-        socket
-          ? `Docker runs here, but this user may not use it (no permission on ${socket}): \`sudo usermod -aG docker $USER\`, then log in again`
-          : `no Docker daemon answers (${(err as Error).message.split('\n')[0]}): install Docker — Debian/Ubuntu: ` +
-              '`sudo apt-get install docker.io` and start it (or run `sudo bash .ci/docker-setup.sh`), elsewhere Docker Desktop',
-      );
+      problems.push(socket ? words.dockerDenied(socket) : words.noDaemon((err as Error).message.split('\n')[0]!));
       return { usable: false, problems, notes };
     }
     const rt = client.info.containerRuntime;
     const modem = client.container.dockerode.modem as { socketPath?: string; protocol?: string; host?: string; port?: string | number };
     const where = modem.socketPath ? `unix://${modem.socketPath}` : `${modem.protocol ?? 'http'}://${modem.host}:${modem.port}`;
-    notes.push(`Docker ${rt.serverVersion ?? '?'} reachable at ${where} (${rt.operatingSystem}, ${rt.cpus} CPUs)`);
-    if (rt.operatingSystemType && rt.operatingSystemType !== 'linux') problems.push(`the daemon runs ${rt.operatingSystemType} containers; labs need Linux containers`);
+    notes.push(words.dockerAt({ version: String(rt.serverVersion ?? "?"), where, os: String(rt.operatingSystem), cpus: String(rt.cpus) }));
+    if (rt.operatingSystemType && rt.operatingSystemType !== 'linux') problems.push(words.notLinuxContainers(rt.operatingSystemType));
     const tag = imageTag();
-    if (await imageCached().catch(() => false)) notes.push(`lab image ${tag} is built (reused by every lab)`);
-    else {
-      const offline = offlineBlocker();
-      notes.push(
-        `lab image ${tag} is not built yet: the first lab builds it (from ${registryBase} if a registry answers, ` +
-          `else from Debian's packages${offline ? ` — which here fails: ${offline}` : ''}); \`node docker/build-image.mjs\` builds it now`,
-      );
-    }
-    notes.push(`learner containers: uid 10001, no capabilities, read-only root, ${learnerCpus} CPUs, memory and process limits, no route out of the lab`);
+    if (await imageCached().catch(() => false)) notes.push(words.imageBuilt(tag));
+    else notes.push(words.imageNotBuilt({ tag, registry: registryBase, offline: offlineBlocker() ?? '' }));
+    notes.push(words.learnerContainers(String(learnerCpus)));
     return { usable: problems.length === 0, problems, notes };
   }
 

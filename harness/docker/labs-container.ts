@@ -26,6 +26,8 @@ import { DockerDriver } from './driver.ts';
 import { ensureImage } from './image.ts';
 import { dockerode, ignoreGone, label, ownerValue } from './runtime.ts';
 import { sleep } from '../clock.ts';
+import { textIn } from '../../grader/i18n.ts';
+import { words } from '../words.ts';
 
 const repoRoot = path.resolve(new URL('../../', import.meta.url).pathname);
 let counter = 0;
@@ -40,11 +42,8 @@ export class ContainerLabsDriver extends RemoteLabsDriver {
 
   async status(): Promise<DriverStatus> {
     const st = await this.classic.status();
-    const notes = st.notes.filter((n) => !n.startsWith('learner containers:'));
-    notes.push(
-      'labs: network namespaces inside one lab container per grader (the netns driver, run there); learner code: a uid of its own, ' +
-        'no capabilities, its own network, mount and process view, memory, process and CPU limits, no route out of the lab',
-    );
+    const notes = st.notes.filter((n) => !textIn(n, 'en').startsWith('learner containers:'));
+    notes.push(words.labContainer);
     return { ...st, notes };
   }
 

@@ -44,6 +44,8 @@ import {
 import { RouterAgent } from '../router/agent.ts';
 import { delayMark, delayQueue, probeChain, RouterLab, RouterLink, routerTable } from '../router/link.ts';
 import type { WireEvent } from '../wire.ts';
+import type { Text } from '../../grader/i18n.ts';
+import { words } from '../words.ts';
 
 /** Every namespace and cgroup of a grader process is named `npg<pid>-…`, so the reaper knows its owner. */
 export const namePrefix = 'npg';
@@ -429,10 +431,10 @@ export class NetnsDriver implements LabDriver {
   private shutDown = false;
 
   async status(): Promise<DriverStatus> {
-    const problems: string[] = [];
-    const notes: string[] = [];
-    if (process.platform !== 'linux') problems.push('network namespaces need Linux: use --driver docker');
-    else if (process.getuid?.() !== 0) problems.push('the netns driver needs root: run `sudo npx grade …`, or use --driver docker');
+    const problems: Text[] = [];
+    const notes: Text[] = [];
+    if (process.platform !== 'linux') problems.push(words.needsLinux);
+    else if (process.getuid?.() !== 0) problems.push(words.needsRoot);
     for (const [tool, pkg] of [
       ['ip', 'iproute2'],
       ['nft', 'nftables'],
@@ -445,7 +447,7 @@ export class NetnsDriver implements LabDriver {
       ['bash', 'bash'],
     ] as const) {
       const found = await $try`sh -c ${`command -v ${tool}`}`;
-      if (found.exitCode !== 0) problems.push(`\`${tool}\` is missing: install it with \`apt-get install ${pkg}\``);
+      if (found.exitCode !== 0) problems.push(words.toolMissing({ tool, pkg }));
     }
     notes.push(sandboxReport());
     if (problems.length === 0) notes.push(await privacyReport());

@@ -24,6 +24,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DriverStatus } from '../lab.ts';
 import { RemoteLabsDriver } from '../remote/labs-driver.ts';
+import type { Text } from '../../grader/i18n.ts';
+import { words } from '../words.ts';
 
 const repoRoot = path.resolve(new URL('../../', import.meta.url).pathname);
 const namespaces = ['--user', '--map-root-user', '--mount', '--net', '--pid', '--fork', '--kill-child'];
@@ -57,24 +59,17 @@ export class RootlessDriver extends RemoteLabsDriver {
   protected readonly what = 'the rootless lab server';
 
   async status(): Promise<DriverStatus> {
-    const problems: string[] = [];
-    if (process.platform !== 'linux') problems.push('network namespaces need Linux: use --driver docker');
-    if (process.env.NETPROG_ROOTLESS === '0') problems.push('rootless mode is turned off here (NETPROG_ROOTLESS=0)');
-    for (const [tool, pkg] of tools) if (!onPath(tool)) problems.push(`\`${tool}\` is missing: install it with \`sudo apt-get install ${pkg}\``);
+    const problems: Text[] = [];
+    if (process.platform !== 'linux') problems.push(words.needsLinux);
+    if (process.env.NETPROG_ROOTLESS === '0') problems.push(words.rootlessOff);
+    for (const [tool, pkg] of tools) if (!onPath(tool)) problems.push(words.toolMissing({ tool, pkg }));
     if (problems.length === 0) {
       const refused = await userNamespacesAllowed();
       if (refused) {
-        problems.push(
-          `this kernel does not let an ordinary user make user namespaces (${refused}); ` +
-            'grade as root (`sudo npx grade …`), or with Docker (`sudo bash .ci/docker-setup.sh`)',
-        );
+        problems.push(words.noUserNamespaces(refused));
       }
     }
-    const notes = [
-      'rootless: labs are network namespaces inside a user namespace of yours (no root, no Docker needed)',
-      'gives up: learner code runs as your own uid (no capabilities, no-new-privs, its own namespaces, the repository hidden, ' +
-        'but your other files readable); memory bounded only by V8’s heap, processes by RLIMIT_NPROC, CPU not limited (no cgroup is writable here)',
-    ];
+    const notes = [words.rootlessLabs, words.rootlessGivesUp];
     return { usable: problems.length === 0, problems, notes };
   }
 
