@@ -169,7 +169,7 @@ const clock = (ms: number): string => {
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'pack') return (await import('./pack.ts')).packMain(argv.slice(1));
   // A repository made by `grade pack` refuses exercises it does not hold, and --solution (it has no solutions/).
-  const refusal = packedRefusal(argv, kitExercises.map((e) => e.id), exercises.map((e) => e.id));
+  const refusal = packedRefusal(argv, kitExercises.map((e) => e.id), exercises.map((e) => e.id), earlyLang(argv));
   if (refusal) throw new UsageError(refusal);
   const { values, positionals } = parse(argv);
   run.json = values.json === true;

@@ -325,6 +325,9 @@ const en = {
   tooBusy: (p: { tries: number; load: string; seen: string }) =>
     `the machine was too busy to judge this in each of ${p.tries} tries (${p.load}), so it is not held against you; grade again when the machine is quieter. What was seen: ${p.seen}`,
   notCompiled: 'not run: the file does not compile',
+  slotsTaken: 'other graders hold every lab slot of this machine',
+  traceAgain: (what: string) => `the router's trace ${what}; running it again`,
+  busyAgain: (load: string) => `the machine was too busy to judge its timing (${load}); running it again`,
 };
 const vi: typeof en = {
   scenarioFailed: (p) => `lab không chạy được scenario "${p.scenario}": ${p.why}`,
@@ -333,6 +336,9 @@ const vi: typeof en = {
   tooBusy: (p) =>
     `máy quá bận để chấm mục này trong cả ${p.tries} lần thử (${p.load}), nên bạn không bị trừ điểm; hãy chấm lại khi máy rảnh hơn. Những gì đã thấy: ${p.seen}`,
   notCompiled: 'không chạy: file không compile được',
+  slotsTaken: 'các lần chấm khác đang giữ mọi slot lab của máy này',
+  traceAgain: (what) => `trace của router ${what}; đang chạy lại`,
+  busyAgain: (load) => `máy quá bận để chấm thời gian (${load}); đang chạy lại`,
 };
 /** The grade's own words about a check (the lab failed, the machine was busy), in both languages. */
 const said = catalogue(en, vi);
@@ -372,10 +378,10 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
       const mark = watch.mark();
       try {
         // Two bounds: this grade's own labs, and the machine's lab slots shared with other graders (harness/slots.ts).
-        const onWait = () => opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'wait', detail: 'other graders hold every lab slot of this machine' });
+        const onWait = () => opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'wait', detail: textIn(said.slotsTaken, lang) });
         const onRetry = (what: string, tries: number) => {
           timing.traceTries = Math.max(timing.traceTries ?? 1, tries);
-          opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'retry', detail: `the router's trace ${what}; running it again` });
+          opts.progress?.({ scenario: textIn(scenario.title, lang), phase: 'retry', detail: textIn(said.traceAgain(what), lang) });
         };
         const results = await Promise.all(
           Array.from({ length: trials }, (_, i) => slot(() => inSlot(() => runTrialTraced(scenario, i, driver, programs, draws, onRetry, setupGate), { onWait }))),
@@ -452,7 +458,7 @@ export async function grade(opts: GradeOptions): Promise<GradeResult> {
         if (again.length === 0) break;
         await new Promise((r) => setTimeout(r, busyPauseMs));
         round = new LearnerLoad();
-        await Promise.all(again.map((s) => runScenario(s, `the machine was too busy to judge its timing (${describeLoad(loadOf(s.id)!)}); running it again`)));
+        await Promise.all(again.map((s) => runScenario(s, textIn(said.busyAgain(describeLoad(loadOf(s.id)!)), lang))));
         endRound(again);
         if (setupError) throw setupError;
         checks = judgeAll();

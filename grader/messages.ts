@@ -128,6 +128,14 @@ Exit status:
     next: (id: string) => `Next: npx grade ${id}   (npx grade hint ${id} for a hint, --watch to grade on every save)`,
     all: 'Every exercise passes. Well done.',
   },
+  packed: {
+    none: 'none',
+    notHere: (name: string, holds: string) => `exercise "${name}" is not part of this repository: it holds ${holds} (\`grade --list\`).`,
+    noSolutions: (kind: string) =>
+      `this repository has no reference solutions: it was made for learners by \`grade pack ${kind}\`, which leaves solutions/ out. ` +
+      'Grade your own file: `grade <exercise>`.',
+    noSolutionFor: (ids: string, file: string) => `there is no reference solution here for ${ids} (no ${file}).`,
+  },
   report: {
     driver: (driver: string, seconds: string) => `driver ${driver}, ${seconds} s`,
     notCompiled: 'Your file does not compile, so nothing was run:',
@@ -241,6 +249,14 @@ Mã thoát:
     notStarted: 'chưa bắt đầu',
     next: (id) => `Tiếp theo: npx grade ${id}   (npx grade hint ${id} để xem gợi ý, --watch để chấm mỗi khi lưu)`,
     all: 'Mọi bài tập đều đạt. Làm tốt lắm.',
+  },
+  packed: {
+    none: 'không có bài nào',
+    notHere: (name, holds) => `bài tập "${name}" không thuộc repository này: nó chỉ có ${holds} (\`grade --list\`).`,
+    noSolutions: (kind) =>
+      `repository này không có lời giải mẫu: nó được tạo cho learner bằng \`grade pack ${kind}\`, lệnh này bỏ thư mục solutions/ ra. ` +
+      'Hãy chấm file của chính bạn: `grade <exercise>`.',
+    noSolutionFor: (ids, file) => `ở đây không có lời giải mẫu cho ${ids} (không có ${file}).`,
   },
   report: {
     driver: (driver, seconds) => `driver ${driver}, mất ${seconds} s`,

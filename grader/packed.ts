@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, solutionFile } from './paths.ts';
+import { messages } from './messages.ts';
+import type { Lang } from './hints.ts';
 
 export const manifestFile = path.join(repoRoot, 'grader', 'packed.json');
 
@@ -64,7 +66,8 @@ export function packedOnly<E extends { id: string }>(all: readonly E[]): E[] {
  * are no reference solutions. Only a packed repository (or one whose
  * solutions/ is gone) ever refuses; the CLI says it as a usage error (exit 2).
  */
-export function packedRefusal(argv: readonly string[], kitIds: readonly string[], hereIds: readonly string[]): string | undefined {
+export function packedRefusal(argv: readonly string[], kitIds: readonly string[], hereIds: readonly string[], lang: Lang = 'en'): string | undefined {
+  const w = messages(lang).packed;
   let parsed;
   try {
     parsed = parseArgs({
@@ -86,18 +89,13 @@ export function packedRefusal(argv: readonly string[], kitIds: readonly string[]
     return undefined; // the CLI's own parse says what is wrong
   }
   const name = parsed.positionals[0];
-  const holds = hereIds.length > 0 ? hereIds.join(', ') : 'none';
-  if (name !== undefined && kitIds.includes(name) && !hereIds.includes(name)) {
-    return `exercise "${name}" is not part of this repository: it holds ${holds} (\`grade --list\`).`;
-  }
+  const holds = hereIds.length > 0 ? hereIds.join(', ') : w.none;
+  if (name !== undefined && kitIds.includes(name) && !hereIds.includes(name)) return w.notHere(name, holds);
   if (parsed.values.solution === true) {
     const ids = parsed.values.all === true ? hereIds : name !== undefined && hereIds.includes(name) ? [name] : [];
     const missing = ids.filter((id) => !existsSync(solutionFile(id)));
     if (missing.length > 0) {
-      return manifest
-        ? `this repository has no reference solutions: it was made for learners by \`grade pack ${manifest.kind}\`, which leaves solutions/ out. ` +
-            'Grade your own file: `grade <exercise>`.'
-        : `there is no reference solution here for ${missing.join(', ')} (no ${path.relative(repoRoot, solutionFile(missing[0]!))}).`;
+      return manifest ? w.noSolutions(manifest.kind) : w.noSolutionFor(missing.join(', '), path.relative(repoRoot, solutionFile(missing[0]!)));
     }
   }
   return undefined;
