@@ -64,7 +64,13 @@ function exit(code: number): Promise<never> {
       setTimeout(() => process.exit(code), 60_000);
       await run.driver.closeAll().catch((err: unknown) => console.error(`grade: ${m.notRemoved(inert(messageOf(err)))}`));
     }
-    process.exit(code);
+    try {
+      process.exit(code);
+    } catch {
+      // An 'exit' listener of some library threw (one a test runner injects into child processes, say),
+      // and process.exit passed it on instead of exiting. Again: the listeners have run, so now it exits.
+      process.exit(code);
+    }
   })();
   return ending;
 }

@@ -73,11 +73,11 @@ async function nothingLeft(t: Test, what: string): Promise<void> {
   t.same(left, [], `${what}: no process of the user is left`);
 }
 
-// One reference and the stub in CI: a grade spawned from a tap test as another user takes 60 s more to
-// exit than the same command from a shell (3 s), for a reason not found yet (see the closing note of
-// stop 19); every reference and the batch-1 conformance suite were run in this mode by hand.
-t.test('a reference scores full and a stub 0, as an ordinary user', async (t) => {
-  const ids = process.env.ROOTLESS_ALL === '1' ? kitExercises.map((e) => e.id) : ['error-handlers'];
+// Every reference (ROOTLESS_ONE=1: one, for a quick look). A grade spawned from here once took 60 s more to
+// exit than from a shell: tap's process-info hook, injected into child processes, throws in an 'exit'
+// listener as this user (it cannot write .tap/), and process.exit passed that on; the CLI now exits anyway.
+t.test('every reference scores full and a stub 0, as an ordinary user', async (t) => {
+  const ids = process.env.ROOTLESS_ONE === '1' ? ['error-handlers'] : kitExercises.map((e) => e.id);
   const results = await pooled(ids, (id) => grade([id, '--solution', '--json']), 2);
   results.forEach((r, i) => {
     if (!r.ok) return t.fail(String(r.error));
