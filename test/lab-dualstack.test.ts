@@ -29,8 +29,8 @@ const drop6 = 7001;
 const icmp6 = 7002;
 const reset = 7003;
 
-async function connects(t: Tap, lab: Lab, host: string, portList: number[]): Promise<Record<number, string>> {
-  const p = await lab.startLearner({ file: connectProbe, args: [JSON.stringify({ host, ports: portList, timeoutMs: 1500 })] });
+async function connects(t: Tap, lab: Lab, host: string, portList: number[], parallel = false): Promise<Record<number, string>> {
+  const p = await lab.startLearner({ file: connectProbe, args: [JSON.stringify({ host, ports: portList, timeoutMs: 1500, parallel })] });
   t.ok(await p.waitFor('done', 20_000), `the connections to ${host} end`);
   return Object.fromEntries(p.eventsOf('result').map((e) => [e.port as number, e.outcome as string]));
 }
@@ -97,6 +97,19 @@ for (const name of await testedDrivers()) {
       const addresses = (lookup.eventsOf('result')[0]?.addresses as string[] | undefined) ?? [];
       t.same([...addresses].sort(), [a.peers.server, a.peers6.server].sort(), 'the name resolves to both addresses');
       for (const address of addresses) t.same(await connects(t, lab, address, [open]), { [open]: 'connected' }, `…and each answers (${address})`);
+    });
+
+    t.test('an ICMP reject answers every SYN, beyond the kernel rate limit burst', async (t) => {
+      // The kernel sends one destination 6 ICMP errors at once, then 1 a second; the router turns that limit off, so
+      // a client's 7th quick attempt meets the same EHOSTUNREACH as its first (measured without: 7 of 20 answered).
+      const rejected = Array.from({ length: 20 }, (_, i) => 7100 + i);
+      await using lab = await driver.create({
+        peers: ['server'],
+        label: 'icmp-burst',
+        faults: [{ id: 'unreach', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp' } }],
+      });
+      const seen = await connects(t, lab, lab.addresses.peers.server!, rejected, true);
+      t.same(Object.values(seen), rejected.map(() => 'EHOSTUNREACH'), `20 connections at once, each refused by ICMP (${JSON.stringify(seen)})`);
     });
   });
 }

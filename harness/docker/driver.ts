@@ -346,7 +346,8 @@ class DockerLab extends RouterLab implements Lab {
         CapDrop: ['ALL'],
         CapAdd: ['NET_ADMIN'],
         SecurityOpt: ['no-new-privileges'],
-        Sysctls: { 'net.ipv4.ip_forward': '1', ...noIpv6 },
+        // No ICMP rate limit: a rejecting fault answers every SYN, not 6 then 1 a second (harness/router/agent.ts).
+        Sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.icmp_ratelimit': '0', ...noIpv6 },
         ReadonlyRootfs: true,
         Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=8m' },
         Memory: 192 * 2 ** 20,

@@ -128,6 +128,9 @@ export class RouterAgent {
       'set -e',
       this.cfg.forward ? 'echo 1 > /proc/sys/net/ipv4/ip_forward' : '',
       this.cfg.forward && this.cfg.ifaces.some((i) => i.addr6) ? 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' : '',
+      // A rejecting fault answers every SYN: the kernel's ICMP rate limit (a burst of 6 per destination, then 1 a second)
+      // would turn a quick 7th reject into a silent drop. Where /proc/sys is read-only, the container's sysctls do it.
+      this.cfg.forward ? '{ echo 0 > /proc/sys/net/ipv4/icmp_ratelimit; echo 0 > /proc/sys/net/ipv6/icmp/ratelimit; } 2>/dev/null || true' : '',
       `ip -batch - <<'LINKS'\n${await this.linkCommands()}LINKS`,
       this.cfg.dropDefaultRoute ? 'ip route del default 2>/dev/null || true' : '',
       'exec nft -e -a -f -',
