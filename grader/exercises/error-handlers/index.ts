@@ -7,10 +7,12 @@
  */
 import type { Lab } from '../../../harness/lab.ts';
 import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
-import { errorSummary, firstErrorLine, ms } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, firstErrorLine, ms } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
+import { join, same, type Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import { nowMs } from '../../../harness/clock.ts';
 import type { RunnerConfig } from './runner.ts';
 
@@ -54,7 +56,7 @@ export interface ServeEvidence {
   steps: Record<string, AgentEvent | null>;
   /** For fault scenarios: the fault happened (the client reset; the router's counter and trace add detail). */
   faultSeen?: boolean;
-  faultDetail?: string;
+  faultDetail?: Localized;
   /** When the fault was set off (grader's clock); null: no fault in this scenario, or it never came. */
   faultAt: number | null;
   /** Stderr that arrived after faultAt: what the program said about the fault. */
@@ -138,13 +140,13 @@ const crashWindowMs = 500;
  * Waits for the client's report that it reset 'victim' (the RST leaves with the close() call),
  * then for the RST on the router's trace, which only adds to the evidence: the trace may lag.
  */
-async function clientResets(s: Session, lab: Lab, detail: string): Promise<void> {
+async function clientResets(s: Session, lab: Lab, detail: Localized): Promise<void> {
   const done = await s.client.waitFor('reset', 5000, (e) => e.tag === 'victim');
   if (!done) throw new Error(`the client peer did not reset its connection: ${s.client.stderr}`);
   const rst = (): boolean => lab.wire().some((w) => w.src === s.ev.clientAddress && w.dport === s.ev.port && w.flags.includes('rst'));
   const seen = await waitUntil(rst, 1500);
   s.ev.faultSeen = true;
-  s.ev.faultDetail = `${detail}${seen ? ' (the RST crossed the router)' : ''}`;
+  s.ev.faultDetail = join(detail, seen ? m.rstCrossed : '');
 }
 
 /** After a fault: is the process still up, and does a new client get its echo? */
@@ -181,7 +183,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
   return [
   kit.scenario({
     id: 'echo',
-    title: 'two clients echo through the router',
+    title: m.scEcho,
     lab: { peers: ['client'] },
     inherentWaitMs: 0,
     deadlineMs: 25_000,
@@ -200,7 +202,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
   }),
   kit.scenario({
     id: 'client-reset',
-    title: 'a client resets its connection mid-stream',
+    title: m.scClientReset,
     lab: { peers: ['client'] },
     // The crash window, the late-crash wait, and the reset's wait for an echo (when none comes).
     inherentWaitMs: crashWindowMs + 200 + 300,
@@ -213,14 +215,14 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       // Data in flight, then RST as soon as the echo starts coming back: the server is mid-stream.
       s.ev.faultAt = nowMs();
       s.client.send({ cmd: 'reset', tag: 'victim', preBytes: 64 * 1024, waitEchoMs: 300 });
-      await clientResets(s, ctx.lab, 'the client sent data and reset its connection');
+      await clientResets(s, ctx.lab, m.faultReset);
       await afterFault(s);
       return finish(s);
     },
   }),
   kit.scenario({
     id: 'client-vanishes',
-    title: 'a client vanishes while the server writes to it',
+    title: m.scClientVanishes,
     lab: { peers: ['client'] },
     // The crash window, the late-crash wait, and the flood's stall detection.
     inherentWaitMs: crashWindowMs + 200 + 300,
@@ -257,9 +259,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
       await clientResets(
         s,
         ctx.lab,
-        hit
-          ? `the router answered ${rejected} packet(s) of the server's with a reset, then the client reset its end`
-          : 'the server sent nothing more to the flooding client, which then reset its connection',
+        hit ? m.faultRouterReset(rejected) : m.faultQuiet,
       );
       await afterFault(s);
       return finish(s);
@@ -267,7 +267,7 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
   }),
   kit.scenario({
     id: 'port-in-use',
-    title: 'the port is already taken',
+    title: m.scPortInUse,
     lab: { peers: ['client'] },
     inherentWaitMs: crashWindowMs,
     deadlineMs: 25_000,
@@ -286,51 +286,65 @@ function scenarios(draws: Draws): Scenario<ServeEvidence>[] {
 const crashOf = (ev: ServeEvidence): AgentEvent | undefined => eventOf(ev.learner, 'crash');
 
 /** How startEchoServer's promise ended, in a phrase. */
-function settledPhrase(ev: ServeEvidence): string {
+function settledPhrase(ev: ServeEvidence): Localized {
   const st = ev.settled;
   const { exit, stderr } = ev.learner;
-  if (eventOf(ev.learner, 'missing-export')) return describeProcess(ev.learner)!;
-  if (st?.outcome === 'rejected') return `startEchoServer rejected with ${errorSummary(st.error)}`;
-  if (st?.outcome === 'resolved') return 'startEchoServer resolved';
+  if (eventOf(ev.learner, 'missing-export')) return describeProcessText(ev.learner)!;
+  if (st?.outcome === 'rejected') return m.settledRejected(errorSummaryText(st.error));
+  if (st?.outcome === 'resolved') return m.settledResolved;
   const crash = crashOf(ev);
-  if (crash) return `the process crashed before startEchoServer settled (${errorSummary(crash.error)})`;
-  if (exit) return `the process exited with code ${exit.code} before startEchoServer settled${firstErrorLine(stderr)}`;
-  return `startEchoServer's promise was still pending after ${ms(settleLimitMs)}`;
+  if (crash) return m.crashedBeforeSettled(errorSummaryText(crash.error));
+  if (exit) return m.exitedBeforeSettled({ code: String(exit.code), line: firstErrorLine(stderr) });
+  return m.settledPending(ms(settleLimitMs));
 }
 
 /** How the process ended, in a phrase (null when it was still running). */
-function deathPhrase(ev: ServeEvidence): string | null {
+function deathPhrase(ev: ServeEvidence): Localized | null {
   const crash = crashOf(ev);
   const { exit, stderr } = ev.learner;
-  if (crash) return `your process exited with an uncaught ${(crash.error as { code?: string })?.code ?? errorSummary(crash.error)}`;
-  if (exit) return `your process exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''})${firstErrorLine(stderr)}`;
+  if (crash) return m.diedUncaught((crash.error as { code?: string })?.code ?? errorSummaryText(crash.error));
+  if (exit) return m.diedExited({ code: String(exit.code), signal: exit.signal ? String(exit.signal) : '', line: firstErrorLine(stderr) });
   return null;
 }
 
-function echoPhrase(step: AgentEvent | null | undefined): string {
-  if (!step) return 'the client never finished';
-  if (step.ok) return 'every byte came back';
+/** The client peer's reasons for a failed step (harness/peers/tcp-client.ts, openAndEcho above), in words. */
+const peerReasons: Record<string, Localized> = {
+  'not connected': m.reasonNotConnected,
+  'more bytes came back than were sent': m.reasonTooMany,
+  'bytes came back changed': m.reasonChanged,
+  'the connection closed': m.reasonClosed,
+  timeout: m.reasonTimeout,
+  'connect never finished': m.reasonConnectNeverFinished,
+};
+const connectFailed = 'connect failed with ';
+
+function reasonText(reason: string): Localized {
+  if (Object.hasOwn(peerReasons, reason)) return peerReasons[reason]!;
+  if (reason.startsWith(connectFailed)) return m.reasonConnectFailed(reason.slice(connectFailed.length));
+  return same(reason);
+}
+
+function echoPhrase(step: AgentEvent | null | undefined): Localized {
+  if (!step) return m.echoNeverFinished;
+  if (step.ok) return m.echoAll;
   const counts = typeof step.received === 'number' && typeof step.expected === 'number';
-  if (step.reason === 'timeout' && counts) return `only ${step.received} of ${step.expected} bytes came back within ${ms(Number(step.ms))}`;
-  const got = counts ? ` (${step.received} of ${step.expected} bytes had come back)` : '';
-  return `${String(step.reason ?? 'the echo failed')}${got}`;
+  if (step.reason === 'timeout' && counts) return m.echoPartial({ received: String(step.received), expected: String(step.expected), within: ms(Number(step.ms)) });
+  const reason = step.reason == null ? m.echoFailedDefault : reasonText(String(step.reason));
+  return counts ? m.echoFailedCounts({ reason, received: String(step.received), expected: String(step.expected) }) : reason;
 }
 
 /** The verdict of a fault scenario: served before, still up after, serving new and existing clients. */
-function survives(ev: ServeEvidence, what: string, fix: string): Verdict {
-  if (ev.settled?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}, so no client could be served and nothing could be tested.`);
+function survives(ev: ServeEvidence, what: Localized, fix: Localized): Verdict {
+  if (ev.settled?.outcome !== 'resolved') return fail(m.notServedNothingTested(settledPhrase(ev)));
   const victim = ev.steps.victim;
-  if (!victim?.ok) return fail(`the server did not echo to the first client (${echoPhrase(victim)}), so ${what} could not be tested.`);
+  if (!victim?.ok) return fail(m.firstNotEchoed({ echo: echoPhrase(victim), what }));
   const death = deathPhrase(ev);
-  if (death) return fail(`${what} and ${death}. ${fix}`);
+  if (death) return fail(m.diedAfterFault({ what, death, fix }));
   const fresh = ev.steps.fresh;
   if (!fresh?.ok) {
-    return fail(
-      `${what}; your process stayed up, but a new client was not served afterwards: ${echoPhrase(fresh)}. ` +
-        `Keep the server listening: only the broken socket should go.`,
-    );
+    return fail(m.freshNotServed({ what, echo: echoPhrase(fresh) }));
   }
-  return pass(`${ev.faultDetail}; the process stayed up and a new client was echoed`);
+  return pass(m.survivedOk(ev.faultDetail!));
 }
 
 function codesIn(text: string): string[] {
@@ -341,80 +355,66 @@ const checks = [
   kit.check({
     id: 'resolves-when-listening',
     category: 'correctness',
-    title: 'resolves with the server once it is listening',
+    title: m.tResolves,
     points: 1,
     needs: ['echo'],
     judge(e) {
       const ev = e.evidence('echo');
       const st = ev.settled;
-      if (st?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}. Resolve with the server from the 'listening' event (or listen()'s callback).`);
-      if (!st.isServer) return fail('the promise resolved with something that is not a net.Server: resolve with the server itself.');
+      if (st?.outcome !== 'resolved') return fail(m.notResolved(settledPhrase(ev)));
+      if (!st.isServer) return fail(m.notServer);
       if (!st.listening) {
-        return fail("the promise resolved before the server was listening (server.listening was false): resolve from the 'listening' event or listen()'s callback, not right after calling listen().");
+        return fail(m.notYetListening);
       }
-      if (st.port !== ev.port) return fail(`the server is listening on port ${String(st.port)}, not on the port it was given (${ev.port}).`);
-      return pass(`resolved with a listening server on port ${String(st.port)}`);
+      if (st.port !== ev.port) return fail(m.wrongPort({ port: String(st.port), given: ev.port }));
+      return pass(m.listeningOk(String(st.port)));
     },
   }),
   kit.check({
     id: 'echoes-every-byte',
     category: 'correctness',
-    title: 'echoes every byte back, in order, to every client',
+    title: m.tEchoes,
     points: 2,
     needs: ['echo'],
     judge(e) {
       const ev = e.evidence('echo');
-      if (ev.settled?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}, so no client could be served.`);
+      if (ev.settled?.outcome !== 'resolved') return fail(m.notServed(settledPhrase(ev)));
       const death = deathPhrase(ev);
       const chunks = ev.steps.chunks;
       const big = ev.steps.big;
       const refused = [chunks, big].find((x) => typeof x?.reason === 'string' && x.reason.includes('ECONNREFUSED'));
       if (refused) {
-        return fail(
-          `a client on another host could not connect to ${ev.learnerAddress}:${ev.port} (${String(refused.reason)}). ` +
-            `Listen on the port and host you are given (with no host, on every interface).`,
-        );
+        return fail(m.cannotConnect({ address: ev.learnerAddress, port: ev.port, reason: reasonText(String(refused.reason)) }));
       }
       if (!chunks?.ok) {
-        return fail(
-          `a client sent six chunks (1 B to 200 KB, 30 ms apart): ${echoPhrase(chunks)}${death ? `, and ${death}` : ''}. ` +
-            `Write back every 'data' chunk (socket.on('data', …), not once), or simply socket.pipe(socket).`,
-        );
+        return fail(m.chunksFailed({ echo: echoPhrase(chunks), death: death ?? '' }));
       }
-      if (!big?.ok) return fail(`a client sent 1 MiB in one write: ${echoPhrase(big)}${death ? `, and ${death}` : ''}.`);
-      return pass('two clients at once: six chunks and 1 MiB came back byte for byte');
+      if (!big?.ok) return fail(m.bigFailed({ echo: echoPhrase(big), death: death ?? '' }));
+      return pass(m.echoesOk);
     },
   }),
   kit.check({
     id: 'survives-client-reset',
     category: 'error-handling',
-    title: 'survives a client that resets mid-stream (ECONNRESET) and keeps serving',
+    title: m.tSurvivesReset,
     points: 2,
     needs: ['client-reset'],
     judge: (e) =>
-      survives(
-        e.evidence('client-reset'),
-        'a client sent data and then reset its connection (RST)',
-        "In Node an 'error' event without a listener is thrown: attach socket.on('error', …) to every accepted socket.",
-      ),
+      survives(e.evidence('client-reset'), m.whatReset, m.fixReset),
   }),
   kit.check({
     id: 'survives-vanished-client',
     category: 'error-handling',
-    title: 'survives a client that vanishes while it writes (EPIPE / ECONNRESET) and keeps serving',
+    title: m.tSurvivesVanished,
     points: 2,
     needs: ['client-vanishes'],
     judge: (e) =>
-      survives(
-        e.evidence('client-vanishes'),
-        'a client stopped reading and vanished while your server was still writing its echo',
-        "The failed write surfaces as an 'error' event (EPIPE or ECONNRESET) on that socket: listen for it on every accepted socket, and let the socket go.",
-      ),
+      survives(e.evidence('client-vanishes'), m.whatVanished, m.fixVanished),
   }),
   kit.check({
     id: 'port-in-use-rejects',
     category: 'error-handling',
-    title: 'port already in use: rejects with the EADDRINUSE error, no crash',
+    title: m.tPortInUse,
     points: 2,
     needs: ['port-in-use'],
     judge(e) {
@@ -423,78 +423,67 @@ const checks = [
       const err = st?.error as { code?: string; message?: string } | undefined;
       if (st?.outcome === 'rejected' && err?.code === 'EADDRINUSE') {
         const death = deathPhrase(ev);
-        if (death) return fail(`the promise rejected with EADDRINUSE, but then ${death}.`);
-        return pass('rejected with EADDRINUSE and the process stayed up');
+        if (death) return fail(m.rejectedThenDied(death));
+        return pass(m.inUseOk);
       }
       if (!st && crashOf(ev)) {
-        return fail(
-          `the port was taken and ${deathPhrase(ev)} instead of rejecting. listen() reports EADDRINUSE as an 'error' event on the server: ` +
-            `listen for it (server.once('error', reject)) before calling listen().`,
-        );
+        return fail(m.crashedInsteadOfRejecting(deathPhrase(ev)!));
       }
       if (st?.outcome === 'resolved') {
-        return fail('the port was already taken, yet the promise resolved: wait for \'listening\', and reject when the server emits \'error\' instead.');
+        return fail(m.resolvedOnBusyPort);
       }
       if (st?.outcome === 'rejected' && typeof err?.message === 'string' && err.message.includes('EADDRINUSE')) {
-        return fail(
-          `the promise rejected with ${errorSummary(err)}: the message mentions EADDRINUSE but err.code is ${err.code ? `'${err.code}'` : 'missing'}. ` +
-            `Callers branch on err.code: reject with the server's own error object, unchanged.`,
-        );
+        return fail(m.codeLost({ error: errorSummaryText(err), code: err.code ?? '' }));
       }
-      return fail(`the port was already taken and ${settledPhrase(ev)}. Expected a rejection with Node's own EADDRINUSE error.`);
+      return fail(m.busyOther(settledPhrase(ev)));
     },
   }),
   kit.check({
     id: 'reports-socket-errors',
     category: 'error-handling',
-    title: 'reports socket errors with their code on stderr',
+    title: m.tReports,
     points: 1,
     needs: ['client-reset', 'client-vanishes'],
     judge(e) {
-      const found: string[] = [];
+      const found: Localized[] = [];
       for (const [id, what] of [
-        ['client-reset', 'the client reset'],
-        ['client-vanishes', 'the client vanished'],
+        ['client-reset', m.whenReset],
+        ['client-vanishes', m.whenVanished],
       ] as const) {
         const ev = e.evidence(id);
-        if (ev.settled?.outcome !== 'resolved') return fail(`${settledPhrase(ev)}, so there were no socket errors to report.`);
+        if (ev.settled?.outcome !== 'resolved') return fail(m.noErrorsToReport(settledPhrase(ev)));
         if (!ev.faultSeen) {
-          return fail(`the server did not echo to the first client (${echoPhrase(ev.steps.victim)}), so no client could fail on it and there was no error to report.`);
+          return fail(m.firstNotEchoedNoError(echoPhrase(ev.steps.victim)));
         }
         // Only what reached stderr after the fault counts: codes printed before it describe no error.
         const codes = codesIn(ev.stderrAfterFault);
         if (codes.length > 0) {
-          found.push(`${what}: ${codes.join(', ')}`);
+          found.push(m.foundCodes({ what, codes: codes.join(', ') }));
           continue;
         }
         const death = deathPhrase(ev);
         if (crashOf(ev)) {
-          return fail(`when ${what}, ${death} — it crashed instead of reporting the error. Log it from the socket's 'error' listener with its code (console.error).`);
+          return fail(m.crashedInsteadOfReporting({ what, death: death! }));
         }
         const early = codesIn(ev.learner.stderr);
         if (early.length > 0 && codesIn(ev.stderrAfterFault).length === 0) {
-          return fail(
-            `when ${what}, nothing your program wrote to stderr after the fault named the error; ${early.join(', ')} appeared only before it. ` +
-              `Log the error when it happens, from the socket's 'error' listener: console.error('client socket error:', err.code).`,
-          );
+          return fail(m.reportedTooEarly({ what, early: early.join(', ') }));
         }
         if (codesIn(ev.learner.stdout).length > 0) {
-          return fail(`when ${what}, the error code went to stdout, not stderr: report errors with console.error (or console.warn).`);
+          return fail(m.reportedOnStdout(what));
         }
-        return fail(
-          `when ${what}, nothing on stderr named the error (expected ${socketErrorCodes.slice(0, 2).join(' or ')}). ` +
-            `An empty error handler hides failures: log err.code with some context, e.g. console.error('client socket error:', err.code).`,
-        );
+        return fail(m.notReported({ what, expected: socketErrorCodes.slice(0, 2) }));
       }
-      return pass(`stderr named the errors (${found.join('; ')})`);
+      return pass(m.reportedOk(found));
     },
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'error-handlers',
-  title: 'An echo server that survives its clients',
-  part: 'Part 10 — Always attach an error handler',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { client: clientFile },

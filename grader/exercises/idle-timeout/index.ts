@@ -18,10 +18,12 @@
 import { nowMs, sleep } from '../../../harness/clock.ts';
 import type { AgentEvent } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
-import { errorSummary, ms } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { RunnerConfig } from './runner.ts';
 import type { IdlePeerConfig } from './peer.ts';
 
@@ -235,9 +237,9 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
     ...over,
   });
   const lab = (port: number): Scenario['lab'] => ({ peers: ['server'], watch: [{ peer: 'server', port }] });
-  const plans: Array<{ title: string; wait: number; plan: Plan }> = [
+  const plans: Array<{ title: Localized; wait: number; plan: Plan }> = [
     {
-      title: 'silent peer after one round trip',
+      title: m.scSilent,
       wait: silent.firstWriteAfterMs + silent.idleMs,
       plan: {
         scenario: 'silent',
@@ -246,7 +248,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       },
     },
     {
-      title: `after one round trip, the peer heartbeats every ${heartbeat.everyMs} ms for ${keptOpenPeriods} idle periods`,
+      title: m.scHeartbeat({ everyMs: heartbeat.everyMs, periods: keptOpenPeriods }),
       wait: heartbeat.firstWriteAfterMs + heartbeat.everyMs * heartbeat.count,
       plan: {
         scenario: 'heartbeat',
@@ -260,7 +262,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       },
     },
     {
-      title: `after one round trip, the learner side writes every ${writes.everyMs} ms to a peer that only reads`,
+      title: m.scOwnWrites(writes.everyMs),
       wait: writes.firstWriteAfterMs + writes.everyMs * writes.count,
       plan: {
         scenario: 'own-writes',
@@ -273,7 +275,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       },
     },
     {
-      title: 'flow blackholed by the router mid-stream',
+      title: m.scBlackhole,
       wait: blackhole.firstWriteAfterMs + blackhole.idleMs,
       plan: {
         scenario: 'blackhole',
@@ -282,7 +284,7 @@ function scenarios(draws: Draws): Scenario<IdleEvidence>[] {
       },
     },
     {
-      title: 'the peer closes the connection normally',
+      title: m.scPeerCloses,
       wait: endAfterMs,
       plan: {
         scenario: 'peer-closes',
@@ -309,16 +311,16 @@ const event = (ev: IdleEvidence, type: string): AgentEvent | undefined => eventO
 const plainAddress = (a: unknown): string => String(a ?? '').replace(/^::ffff:/, '');
 
 /** What the call did, in a phrase, for failure messages. */
-function outcome(ev: IdleEvidence): string {
-  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcess(ev.learner)!;
+function outcome(ev: IdleEvidence): Localized {
+  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcessText(ev.learner)!;
   const rej = event(ev, 'rejected');
-  if (rej) return `the promise rejected with ${errorSummary(rej.error)}`;
+  if (rej) return m.rejectedWith(errorSummaryText(rej.error));
   const res = event(ev, 'resolved');
-  if (res && !res.isSocket) return 'the promise resolved with something that is not a net.Socket';
-  if (res) return 'the promise resolved';
+  if (res && !res.isSocket) return m.resolvedNotSocket;
+  if (res) return m.resolved;
   const exit = ev.learner.exit;
-  if (exit && !exit.killedByHarness && exit.code !== 0) return describeProcess(ev.learner)!;
-  return 'the promise never settled';
+  if (exit && !exit.killedByHarness && exit.code !== 0) return describeProcessText(ev.learner)!;
+  return m.neverSettled;
 }
 
 /** The learner's connection as the peer saw it: the accepted connection that delivered the drawn bytes. */
@@ -328,13 +330,13 @@ interface Flow {
   id: unknown;
 }
 
-type FlowFinding = { flow: Flow } | { problem: string };
+type FlowFinding = { flow: Flow } | { problem: Localized };
 
 function findFlow(ev: IdleEvidence): FlowFinding {
   const accepts = ev.peerEvents.filter((e) => e.type === 'accept' && plainAddress(e.remote) === ev.learnerAddress);
   if (accepts.length === 0) {
     return {
-      problem: `${outcome(ev)}, and the peer at port ${ev.port} saw no connection from the learner host: resolve with a socket that net.connect() opened to host and port.`,
+      problem: m.noConnection({ outcome: outcome(ev), port: ev.port }),
     };
   }
   for (const a of accepts) {
@@ -350,13 +352,11 @@ function findFlow(ev: IdleEvidence): FlowFinding {
   const opened = ev.learner.wire.find((e) => fromLearner(ev, f)(e) && e.flags.includes('syn'));
   if (close && opened && ev.runner.firstWriteAfterMs > 0) {
     return {
-      problem:
-        `your host closed the connection ${ms(close.t - opened.t)} after opening it, before the first bytes were written ${ms(ev.runner.firstWriteAfterMs)} after it connected ` +
-        `(idleMs was ${ms(ev.idleMs)}): the connection was cut before it had been idle for idleMs.`,
+      problem: m.cutBeforeFirstWrite({ after: ms(close.t - opened.t), firstWrite: ms(ev.runner.firstWriteAfterMs), idleMs: ms(ev.idleMs) }),
     };
   }
   return {
-    problem: `${outcome(ev)}; the peer accepted a connection from your host but never received the bytes written to the socket you resolved (${JSON.stringify(ev.payload.trim())}): resolve with that connected socket itself.`,
+    problem: m.payloadNotReceived({ outcome: outcome(ev), payload: JSON.stringify(ev.payload.trim()) }),
   };
 }
 
@@ -432,36 +432,25 @@ function silenceBefore(ev: IdleEvidence, f: Flow, close: WireEvent): Silence | u
 const closedEarly = (ev: IdleEvidence, s: Silence | undefined): boolean => !s || s.most < ev.idleMs - earlyToleranceMs(ev.idleMs);
 
 /** Judges "closed idleMs after the last byte, not before and soon after" for a quiet flow. */
-function closedOnTime(ev: IdleEvidence, f: Flow, what: string): Verdict | { close: WireEvent; silence: number; most: number } {
+function closedOnTime(ev: IdleEvidence, f: Flow, what: Localized): Verdict | { close: WireEvent; silence: number; most: number } {
   const close = learnerClose(ev, f);
   const lastData = lastActivityBefore(ev, f, ev.watchEnd);
   if (!close) {
-    const quiet = lastData ? ms(ev.watchEnd - lastData.t) : 'the whole watch';
-    return fail(
-      `${what}, nothing crossed the connection for ${quiet} (idleMs was ${ms(ev.idleMs)}) and your host never sent a FIN or RST: the socket stayed open. ` +
-        `Give it an idle timeout — socket.setTimeout(idleMs) — and destroy() it on 'timeout': the event only tells you, it closes nothing. ` +
-        `TCP keep-alive is not an idle timeout, and a quiet connection raises no error by itself.`,
-    );
+    const quiet = lastData ? ms(ev.watchEnd - lastData.t) : m.wholeWatch;
+    return fail(m.neverClosed({ what, quiet, idleMs: ms(ev.idleMs) }));
   }
   const silence = silenceBefore(ev, f, close);
   if (closedEarly(ev, silence)) {
-    return fail(
-      `${what}, your host sent its ${closeKind(close)} after only ${ms(silence?.most ?? 0)} without traffic (idleMs was ${ms(ev.idleMs)}): ` +
-        `the connection was cut before it had been idle for idleMs. Start the count at the last byte read or written — ` +
-        `a timer set once at connect, or a shorter one, cuts healthy connections.`,
-    );
+    return fail(m.closedEarly({ what, kind: closeKind(close), after: ms(silence?.most ?? 0), idleMs: ms(ev.idleMs) }));
   }
   if (silence!.seen > ev.idleMs + lateLimitMs) {
-    return fail(
-      `${what}, your host sent its ${closeKind(close)} ${ms(silence!.seen)} after the last data, long after idleMs (${ms(ev.idleMs)}): ` +
-        `close the socket as soon as the idle timer fires.`,
-    );
+    return fail(m.closedLate({ what, kind: closeKind(close), silence: ms(silence!.seen), idleMs: ms(ev.idleMs) }));
   }
   return { close, silence: silence!.seen, most: silence!.most };
 }
 
 /** Judges a scenario that keeps the connection busy: any close must follow a real silence of idleMs. */
-function keptOpen(ev: IdleEvidence, activity: string, remedy: string): Verdict {
+function keptOpen(ev: IdleEvidence, activity: Localized, remedy: Localized): Verdict {
   const found = findFlow(ev);
   if ('problem' in found) return fail(found.problem);
   const f = found.flow;
@@ -472,119 +461,103 @@ function keptOpen(ev: IdleEvidence, activity: string, remedy: string): Verdict {
   if (close) {
     const silence = silenceBefore(ev, f, close);
     if (closedEarly(ev, silence)) {
-      return fail(
-        `while ${activity}, your host sent a ${closeKind(close)} only ${ms(silence?.most ?? 0)} after the last data (idleMs was ${ms(ev.idleMs)}): ` +
-          `a healthy, busy connection was cut. ${remedy}`,
-      );
+      return fail(m.cutWhileBusy({ activity, kind: closeKind(close), after: ms(silence?.most ?? 0), idleMs: ms(ev.idleMs), remedy }));
     }
     // A heartbeat or a write late by most of idleMs on a busy machine: then closing was right.
-    return pass(`the connection stayed open while ${activity}; it closed only after ${ms(silence!.seen)} without traffic`);
+    return pass(m.keptOpenThenClosed({ activity, silence: ms(silence!.seen) }));
   }
-  if (crossed === 0) return fail(`${outcome(ev)}, but no data crossed the connection while ${activity}.`);
-  return pass(`the connection stayed open while ${activity} (${crossed} bytes over ${ms(ev.watchEnd - opened)}, idleMs ${ms(ev.idleMs)}); no FIN or RST from your host`);
+  if (crossed === 0) return fail(m.noDataWhileBusy({ outcome: outcome(ev), activity }));
+  return pass(m.keptOpenOk({ activity, crossed, over: ms(ev.watchEnd - opened), idleMs: ms(ev.idleMs) }));
 }
 
 const checks = [
   kit.check({
     id: 'resolves-connected-socket',
     category: 'correctness',
-    title: 'resolves a connected socket that carries data',
+    title: m.tResolves,
     points: 2,
     // Not the silent flow: its first write waits a share of idleMs, which a timer that fires early can beat.
     needs: ['peer-closes'],
     judge(e) {
       const ev = e.evidence('peer-closes');
       const resolved = event(ev, 'resolved');
-      if (!resolved) return fail(`the peer was reachable, but ${outcome(ev)}. Resolve with the socket once it emits 'connect'.`);
-      if (!resolved.isSocket) return fail('the promise resolved with something that is not a net.Socket: resolve with the socket itself.');
-      if (resolved.connecting) return fail("the promise resolved before the connection was made: wait for the socket's 'connect' event.");
+      if (!resolved) return fail(m.reachableBut(outcome(ev)));
+      if (!resolved.isSocket) return fail(m.notSocket);
+      if (resolved.connecting) return fail(m.stillConnecting);
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
-      if (!event(ev, 'echoed')) return fail('the peer received our bytes, but its echo did not come back through the socket you resolved.');
-      return pass(`resolved a connected socket; the peer on port ${ev.port} received our bytes and its echo came back`);
+      if (!event(ev, 'echoed')) return fail(m.echoNotBack);
+      return pass(m.connectsOk(ev.port));
     },
   }),
   kit.check({
     id: 'closes-when-idle',
     category: 'timeouts',
-    title: 'a silent connection is destroyed idleMs after the last byte, not before and soon after',
+    title: m.tClosesWhenIdle,
     points: 2,
     needs: ['silent'],
     judge(e) {
       const ev = e.evidence('silent');
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
-      const v = closedOnTime(ev, found.flow, 'after one round trip with a live but silent peer');
+      const v = closedOnTime(ev, found.flow, m.whatSilent);
       if ('pass' in v) return v;
-      return pass(`your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data crossed the router (idleMs ${ms(ev.idleMs)})`);
+      return pass(m.silentOk({ kind: closeKind(v.close), silence: ms(v.silence), idleMs: ms(ev.idleMs) }));
     },
   }),
   kit.check({
     id: 'heartbeats-keep-open',
     category: 'correctness',
-    title: 'a peer that sends something several times per idleMs keeps the connection open',
+    title: m.tHeartbeats,
     points: 2,
     needs: ['heartbeat'],
     judge: (e) => {
       const ev = e.evidence('heartbeat');
       const hb = ev.peer.heartbeat!;
-      return keptOpen(
-        ev,
-        `the peer sent a heartbeat every ${ms(hb.everyMs)} (${hb.count} in all)`,
-        "Bytes you read are activity: restart the idle count on every 'data' — socket.setTimeout() does this for you.",
-      );
+      return keptOpen(ev, m.activityHeartbeat({ every: ms(hb.everyMs), count: hb.count }), m.remedyHeartbeat);
     },
   }),
   kit.check({
     id: 'writes-keep-open',
     category: 'correctness',
-    title: 'writing on the socket counts as activity too',
+    title: m.tWrites,
     points: 1,
     needs: ['own-writes'],
     judge: (e) => {
       const ev = e.evidence('own-writes');
       const w = ev.runner.writes!;
-      return keptOpen(
-        ev,
-        `your side wrote every ${ms(w.everyMs)} (${w.count} writes; the peer only reads)`,
-        'Idle means nothing crossed the socket in either direction: a write is activity as much as a read. ' +
-          'socket.setTimeout() counts both; a hand-made timer must be restarted on writes as well as on data.',
-      );
+      return keptOpen(ev, m.activityWrites({ every: ms(w.everyMs), count: w.count }), m.remedyWrites);
     },
   }),
   kit.check({
     id: 'blackhole-ends-at-idle',
     category: 'timeouts',
-    title: 'a blackholed flow is ended by the idle timeout, idleMs after the last byte, and the socket released',
+    title: m.tBlackhole,
     points: 2,
     needs: ['blackhole'],
     judge(e) {
       const ev = e.evidence('blackhole');
       const found = findFlow(ev);
       if ('problem' in found) return fail(found.problem);
-      if (ev.faultAt === undefined) return fail(`${outcome(ev)}; the echo of our bytes never came back, so the flow was never blackholed.`);
-      const v = closedOnTime(ev, found.flow, 'once the router dropped every packet of the flow');
+      if (ev.faultAt === undefined) return fail(m.neverBlackholed(outcome(ev)));
+      const v = closedOnTime(ev, found.flow, m.whatBlackhole);
       if ('pass' in v) return v;
-      const dropped = v.close.verdict === 'drop' ? ' (the router dropped it: the peer never knew)' : '';
+      const dropped = v.close.verdict === 'drop' ? m.droppedNote : '';
       const exit = ev.learner.exit;
       if (!exit || exit.killedByHarness || exit.t - v.close.t > lingerLimitMs) {
-        const still = `${ms((exit?.t ?? ev.watchEnd) - v.close.t)} later, when we stopped it`;
-        return fail(
-          `your host sent its ${closeKind(v.close)} on time, ${ms(v.silence)} after the last data${dropped}, but the process was still running ${still}: ` +
-            `the socket was never released. socket.end() only half-closes and waits for the peer's FIN, which a blackholed peer never sends — ` +
-            `destroy() the socket when the idle timer fires.`,
-        );
+        const still = m.stillRunning(ms((exit?.t ?? ev.watchEnd) - v.close.t));
+        return fail(m.notReleased({ kind: closeKind(v.close), silence: ms(v.silence), dropped, still }));
       }
-      if (exit.code !== 0) return fail(`your host closed on time, but then ${outcome(ev)}.`);
+      if (exit.code !== 0) return fail(m.closedThenEnded(outcome(ev)));
       return pass(
-        `your host sent its ${closeKind(v.close)} ${ms(v.silence)} after the last data${dropped} (idleMs ${ms(ev.idleMs)}), and the process exited ${ms(Math.max(0, exit.t - v.close.t))} later`,
+        m.blackholeOk({ kind: closeKind(v.close), silence: ms(v.silence), dropped, idleMs: ms(ev.idleMs), exitedAfter: ms(Math.max(0, exit.t - v.close.t)) }),
       );
     },
   }),
   kit.check({
     id: 'no-timer-after-peer-close',
     category: 'resources',
-    title: 'when the peer closes normally, no timer is left to keep the process alive',
+    title: m.tNoTimer,
     points: 1,
     needs: ['peer-closes'],
     judge(e) {
@@ -595,27 +568,25 @@ const checks = [
       const peerFin = ev.learner.wire.find((w) => fromPeer(ev, f)(w) && w.flags.includes('fin'));
       const close = learnerClose(ev, f);
       if (close && (!peerFin || close.t < peerFin.t)) {
-        return fail(`your host closed the connection ${peerFin ? 'before the peer did' : 'and the peer never did'}, with idleMs ${ms(ev.idleMs)}: ${outcome(ev)}, and the socket was cut early.`);
+        return fail(m.cutBeforePeer({ order: peerFin ? m.beforePeer : m.peerNever, idleMs: ms(ev.idleMs), outcome: outcome(ev) }));
       }
-      if (!peerFin) return fail(`${outcome(ev)}; the peer never closed the connection, so there was nothing to clean up after.`);
+      if (!peerFin) return fail(m.peerNeverClosed(outcome(ev)));
       const exit = ev.learner.exit;
       if (!exit || exit.killedByHarness || exit.t - peerFin.t > lingerLimitMs) {
-        const held = `${ms((exit?.t ?? ev.watchEnd) - peerFin.t)}, until we stopped it`;
-        return fail(
-          `the peer closed the connection normally, and the process stayed alive ${held} (idleMs was ${ms(ev.idleMs)}): a timer is still pending. ` +
-            `Clear your idle timer when the socket emits 'close' (or unref() it); socket.setTimeout()'s own timer never holds the process.`,
-        );
+        const held = m.heldUntilStopped(ms((exit?.t ?? ev.watchEnd) - peerFin.t));
+        return fail(m.lingered({ held, idleMs: ms(ev.idleMs) }));
       }
-      if (exit.code !== 0) return fail(`the peer closed the connection and ${outcome(ev)}.`);
-      return pass(`the peer closed the connection and the process exited ${ms(Math.max(0, exit.t - peerFin.t))} later`);
+      if (exit.code !== 0) return fail(m.peerClosedThenEnded(outcome(ev)));
+      return pass(m.peerClosedOk(ms(Math.max(0, exit.t - peerFin.t))));
     },
   }),
 ];
 
 export default {
   id: 'idle-timeout',
-  title: 'An idle timeout for a connected socket',
-  part: 'Part 10 — Idle / socket timeout',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   scenarios,
   checks,

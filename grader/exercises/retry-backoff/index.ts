@@ -9,8 +9,10 @@
  */
 import { synsFrom } from '../../../harness/wire.ts';
 import type { Fault } from '../../../harness/faults.ts';
-import { errorSummary, ms } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type Evidence as KitEvidence, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type Evidence as KitEvidence, type ProcessRecord } from '../../kit/index.ts';
+import { join, type Localized, type Text } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { ExerciseDef, Scenario, ScenarioContext } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { CaseConfig, RunnerConfig } from './runner.ts';
@@ -105,7 +107,7 @@ export interface RunEvidence {
   /** The cases as drawn for this run, by id. */
   cases: Record<string, CaseConfig>;
   /** Why the run told us nothing or less than it should (missing export, crash, …); null when it ran through. */
-  problem: string | null;
+  problem: Text | null;
 }
 
 export interface WireEvidence extends RunEvidence {
@@ -119,9 +121,9 @@ export interface WireEvidence extends RunEvidence {
 }
 
 /** The runner reports 'done' also after a missing export or a crash: only then does the process say what went wrong. */
-function describeProblem(rec: ProcessRecord): string | null {
+function describeProblem(rec: ProcessRecord): Localized | null {
   const ranThrough = eventOf(rec, 'done') && !eventOf(rec, 'missing-export') && !eventOf(rec, 'crash');
-  return ranThrough ? null : describeProcess(rec);
+  return ranThrough ? null : describeProcessText(rec);
 }
 
 async function runLearner(ctx: ScenarioContext, cfg: RunnerConfig): Promise<RunEvidence> {
@@ -184,7 +186,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   return [
     kit.scenario({
       id: 'storm',
-      title: `${plan.storm.clients + plan.capped.clients} clients, every call fails`,
+      title: m.scStorm(plan.storm.clients + plan.capped.clients),
       lab: { peers: [] },
       trials: 3,
       inherentWaitMs: stormWait,
@@ -193,7 +195,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'outcomes',
-      title: `a call that succeeds on try ${plan.recovers.succeedFrom}; an error shouldRetry refuses`,
+      title: m.scOutcomes(plan.recovers.succeedFrom!),
       lab: { peers: [] },
       inherentWaitMs: nominalTotal({ ...plan.shouldRetry.opts, maxAttempts: plan.shouldRetry.fatalCall! }),
       deadlineMs: 15_000,
@@ -201,7 +203,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'wire',
-      title: `real connections, the first ${plan.wire.refusals} refused with a TCP reset`,
+      title: m.scWire(plan.wire.refusals),
       lab: { peers: ['server'], faults: plan.wire.ports.map(refuseFirst(plan.wire.refusals)) },
       trials: 2,
       inherentWaitMs: wireWait,
@@ -222,31 +224,31 @@ function caseOf(e: Judged, scenario: keyof Evidence, caseId: string): CaseConfig
   return c;
 }
 
-const callList = (n: number): string => (n === 1 ? 'call 1' : n === 2 ? 'calls 1 and 2' : `calls 1 to ${n}`);
+const callList = (n: number): Localized => (n === 1 ? m.call1 : n === 2 ? m.calls1and2 : m.callsTo(n));
 
 function clientsOf(e: Judged, scenario: keyof Evidence, caseId: string): ClientRecord[] {
   return runs(e, scenario).flatMap((r) => r.clients.filter((c) => c.case === caseId));
 }
 
-function times(n: number): string {
-  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+function times(n: number): Localized {
+  return n === 1 ? m.once : n === 2 ? m.twice : m.nTimes(n);
 }
 
 /** What one retryWithBackoff call did, in a phrase. */
-export function outcome(c: ClientRecord): string {
+export function outcome(c: ClientRecord): Localized {
   const r = c.result;
-  if (r.kind === 'threw') return `retryWithBackoff threw instead of returning a promise (${errorSummary(r.error)})`;
-  const calls = c.calls.length === 0 ? 'fn was never called' : `fn was called ${times(c.calls.length)}`;
-  if (r.kind === 'pending') return `${calls} and the promise had not settled when we stopped waiting`;
-  if (r.kind === 'resolved') return `${calls} and the promise resolved${r.fromCall ? ` with the value of call ${r.fromCall}` : ' (not with a value fn returned)'}`;
-  return `${calls} and the promise rejected with ${errorSummary(r.error)}${r.fromCall ? ` — the error of call ${r.fromCall}` : ''}`;
+  if (r.kind === 'threw') return m.threw(errorSummaryText(r.error));
+  const calls = c.calls.length === 0 ? m.fnNeverCalled : m.fnCalled(times(c.calls.length));
+  if (r.kind === 'pending') return m.outPending(calls);
+  if (r.kind === 'resolved') return m.outResolved({ calls, how: r.fromCall ? m.withValueOf(r.fromCall) : m.notAValue });
+  return m.outRejected({ calls, error: errorSummaryText(r.error), from: r.fromCall ? m.errorOfCallSuffix(r.fromCall) : '' });
 }
 
 /** When a run of the scenario recorded no clients (a missing export, a process that never finished), why. */
-function nothingRan(e: Judged, scenario: keyof Evidence): string | null {
+function nothingRan(e: Judged, scenario: keyof Evidence): Text | null {
   const empty = runs(e, scenario).find((r) => r.clients.length === 0);
   if (!empty) return null;
-  return empty.problem ?? 'the runner recorded no calls';
+  return empty.problem ?? m.noCalls;
 }
 
 /** The first client that fails `ok`, with how many of how many failed. */
@@ -255,7 +257,7 @@ function firstBad(clients: ClientRecord[], ok: (c: ClientRecord) => boolean): { 
   return bad.length ? { bad: bad[0]!, count: bad.length } : null;
 }
 
-const ofAll = (count: number, total: number): string => (count === total ? `all ${total} clients` : `${count} of ${total} clients`);
+const ofAll = (count: number, total: number): Localized => (count === total ? m.allClients(total) : m.someClients({ count, total }));
 
 // ── Checks ──────────────────────────────────────────────────────────────────
 
@@ -263,181 +265,153 @@ const checks = [
   kit.check({
     id: 'returns-first-success',
     category: 'correctness',
-    title: 'returns the value of the first call that succeeds, and calls fn no more',
+    title: m.tFirstSuccess,
     points: 2,
     needs: ['outcomes'],
     judge(e) {
       const none = nothingRan(e, 'outcomes');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const recovers = caseOf(e, 'outcomes', 'recovers');
       const clients = clientsOf(e, 'outcomes', recovers.id);
       const n = recovers.succeedFrom!;
       const b = firstBad(clients, (c) => c.result.kind === 'resolved' && c.result.fromCall === n && c.calls.length === n);
-      if (!b) return pass(`fn failed ${times(n - 1)}, succeeded on call ${n}: the promise resolved with that value and fn was not called again`);
+      if (!b) return pass(m.firstSuccessOk({ failed: times(n - 1), n }));
       const { bad } = b;
-      const head = `fn failed on ${callList(n - 1)} and succeeded from call ${n} on (maxAttempts ${recovers.opts.maxAttempts}); in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      const head = m.firstSuccessHead({ calls: callList(n - 1), n, max: recovers.opts.maxAttempts, clients: ofAll(b.count, clients.length), outcome: outcome(bad) });
       if (bad.calls.length > n) {
-        return fail(`${head} Once a call succeeds the job is done: return its result at once instead of calling fn again.`);
+        return fail(m.calledAgain(head));
       }
-      if (bad.result.kind === 'resolved') return fail(`${head} Resolve with exactly what the successful call returned.`);
-      return fail(`${head} Retry failed calls until one succeeds (or the attempts run out), then return its result.`);
+      if (bad.result.kind === 'resolved') return fail(m.resolveExactly(head));
+      return fail(m.retryUntilSuccess(head));
     },
   }),
   kit.check({
     id: 'calls-max-attempts',
     category: 'correctness',
-    title: 'when every call fails, calls fn exactly maxAttempts times',
+    title: m.tMaxAttempts,
     points: 2,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
       const maxOf = (c: ClientRecord): number => caseOf(e, 'storm', c.case).opts.maxAttempts;
       const b = firstBad(clients, (c) => c.calls.length === maxOf(c) && c.result.kind !== 'pending');
       if (!b) {
-        const both = [...new Set(clients.map(maxOf))].join(' and ');
-        return pass(`every client called fn exactly maxAttempts (${both}) times, then gave up`);
+        const both = [...new Set(clients.map(maxOf))];
+        return pass(m.maxAttemptsOk(both));
       }
       const { bad } = b;
       const max = maxOf(bad);
-      const head = `every call failed and maxAttempts was ${max}; in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
+      const head = m.maxHead({ max, clients: ofAll(b.count, clients.length), outcome: outcome(bad) });
       if (bad.calls.length > max) {
-        return fail(`${head} maxAttempts counts every call of fn, the first one included: ${max} attempts are 1 call plus ${max - 1} retries.`);
+        return fail(m.tooManyCalls({ head, max, retries: max - 1 }));
       }
-      if (bad.result.kind === 'pending') return fail(`${head} Stop after maxAttempts calls and throw.`);
-      return fail(`${head} Keep retrying until fn has been called maxAttempts times (attempts 1 to ${max}).`);
+      if (bad.result.kind === 'pending') return fail(m.stopAfterMax(head));
+      return fail(m.keepRetrying({ head, max }));
     },
   }),
   kit.check({
     id: 'rethrows-last-error',
     category: 'error-handling',
-    title: 'when every call fails, rejects with the error of the last call',
+    title: m.tLastError,
     points: 2,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
       const b = firstBad(clients, (c) => c.calls.length > 0 && c.result.kind === 'rejected' && c.result.fromCall === c.calls.length);
-      if (!b) return pass('every client rejected with the very error object its last call threw');
+      if (!b) return pass(m.lastErrorOk);
       const { bad } = b;
-      const head = `with every call failing, in ${ofAll(b.count, clients.length)}, ${outcome(bad)}.`;
-      if (bad.calls.length === 0) return fail(`${head} Call fn, and when the attempts run out, throw the error of the last call.`);
-      if (bad.result.kind === 'resolved') {
-        return fail(`${head} A caller cannot tell that from success: when the attempts run out, throw the last error.`);
-      }
-      if (bad.result.kind === 'rejected' && bad.result.fromCall === null) {
-        return fail(
-          `${head} That is not an error fn threw: rethrow the last error object itself, so callers can still read its code (ECONNRESET, ETIMEDOUT, …).`,
-        );
-      }
-      if (bad.result.kind === 'rejected') {
-        return fail(`${head} Rethrow the error of the last attempt (call ${bad.calls.length}): it is the freshest news about the service.`);
-      }
-      return fail(`${head} When the attempts run out, throw the last error.`);
+      const head = m.lastHead({ clients: ofAll(b.count, clients.length), outcome: outcome(bad) });
+      if (bad.calls.length === 0) return fail(m.callFnThenThrow(head));
+      if (bad.result.kind === 'resolved') return fail(m.looksLikeSuccess(head));
+      if (bad.result.kind === 'rejected' && bad.result.fromCall === null) return fail(m.notFnError(head));
+      if (bad.result.kind === 'rejected') return fail(m.rethrowLast({ head, last: bad.calls.length }));
+      return fail(m.throwLast(head));
     },
   }),
   kit.check({
     id: 'respects-should-retry',
     category: 'error-handling',
-    title: 'stops at once and rethrows when shouldRetry says no',
+    title: m.tShouldRetry,
     points: 2,
     needs: ['outcomes'],
     judge(e) {
       const none = nothingRan(e, 'outcomes');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const sr = caseOf(e, 'outcomes', 'should-retry');
       const clients = clientsOf(e, 'outcomes', sr.id);
       const n = sr.fatalCall!;
       const b = firstBad(clients, (c) => c.calls.length === n && c.result.kind === 'rejected' && c.result.fromCall === n);
       const head = (bad: ClientRecord, count: number) =>
-        `shouldRetry said yes to the errors of ${callList(n - 1)} and no to the error of call ${n} (${sr.errors?.fatal ?? 'EACCES'}); in ${ofAll(count, clients.length)}, ${outcome(bad)}.`;
+        m.srHead({ calls: callList(n - 1), n, code: sr.errors?.fatal ?? 'EACCES', clients: ofAll(count, clients.length), outcome: outcome(bad) });
       if (b) {
         const { bad, count } = b;
-        if (bad.calls.length > n) {
-          return fail(`${head(bad, count)} When shouldRetry returns false, throw that error at once: more attempts cannot help.`);
-        }
-        if (bad.calls.length < n && bad.calls.length > 0) return fail(`${head(bad, count)} Retry while shouldRetry says yes.`);
-        return fail(`${head(bad, count)} Ask shouldRetry(err, attempt) after each failure; when it says no, throw that error.`);
+        if (bad.calls.length > n) return fail(m.srKeptGoing(head(bad, count)));
+        if (bad.calls.length < n && bad.calls.length > 0) return fail(m.srRetryWhileYes(head(bad, count)));
+        return fail(m.srAsk(head(bad, count)));
       }
       const lag = median(settleLags(clients));
-      if (lag > stopLagMs) {
-        return fail(
-          `shouldRetry said no to the error of call ${n}, and the promise rejected ${ms(lag)} later (median): ask shouldRetry before sleeping, and throw at once when it says no.`,
-        );
-      }
-      return pass(`stopped after call ${n} and rejected with its error ${lag < 1 ? 'under 1 ms' : ms(lag)} later (median)`);
+      if (lag > stopLagMs) return fail(m.srSlept({ n, lag: ms(lag) }));
+      return pass(m.srOk({ n, lag: lag < 1 ? m.underOneMs : ms(lag) }));
     },
   }),
   kit.check({
     id: 'should-retry-attempt-numbers',
     category: 'error-handling',
-    title: 'shouldRetry gets each error with its attempt number, counted from 1',
+    title: m.tAttemptNumbers,
     points: 1,
     needs: ['outcomes'],
     judge(e) {
       const none = nothingRan(e, 'outcomes');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const sr = caseOf(e, 'outcomes', 'should-retry');
       const clients = clientsOf(e, 'outcomes', sr.id);
       const n = sr.fatalCall!;
-      const describe = (c: ClientRecord): string =>
-        c.asked.map((a) => `(${a.fromCall ? `error of call ${a.fromCall}` : 'an error fn did not throw'}, ${JSON.stringify(a.attempt)})`).join(', ');
+      const describe = (c: ClientRecord): Localized =>
+        join(...c.asked.flatMap((a, i) => [...(i ? [', '] : []), m.asked({ error: a.fromCall ? m.errorOfCall(a.fromCall) : m.notThrownByFn, attempt: JSON.stringify(a.attempt) })]));
       for (const c of clients) {
-        if (c.asked.length === 0) {
-          return fail(`shouldRetry was never called (${outcome(c)}). Call shouldRetry(err, attempt) after every failed attempt.`);
-        }
+        if (c.asked.length === 0) return fail(m.srNeverCalled(outcome(c)));
         const wrong = c.asked.find((a) => a.fromCall === null || a.attempt !== a.fromCall);
         if (wrong) {
           const offByOne = c.asked.every((a) => typeof a.attempt === 'number' && a.fromCall !== null && a.attempt === a.fromCall - 1);
-          return fail(
-            `shouldRetry was called as ${describe(c)}. ` +
-              (offByOne
-                ? 'Attempt numbers start at 1: the first call of fn is attempt 1, so shouldRetry(err, 1) judges its error.'
-                : 'Pass the error of the attempt that just failed, and that attempt’s number (counted from 1).'),
-          );
+          return fail(offByOne ? m.srFromZero(describe(c)) : m.srWrongArgs(describe(c)));
         }
         const seen = new Set(c.asked.map((a) => a.attempt));
         const missing = Array.from({ length: n }, (_, i) => i + 1).filter((k) => !seen.has(k));
-        if (missing.length) {
-          return fail(`shouldRetry was called as ${describe(c)}, never for attempt ${missing.join(', ')}: ask it after every failed attempt.`);
-        }
+        if (missing.length) return fail(m.srMissing({ asked: describe(c), missing: missing.join(', ') }));
       }
-      return pass(`shouldRetry was called as ${clients[0] ? describe(clients[0]) : '—'}`);
+      return pass(m.srCalledAs(clients[0] ? describe(clients[0]) : m.nobodyAsked));
     },
   }),
   kit.check({
     id: 'no-wait-after-final',
     category: 'backoff',
-    title: 'does not sleep after the final failed attempt',
+    title: m.tNoWaitAfterFinal,
     points: 1,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const clients = [...clientsOf(e, 'storm', 'storm'), ...clientsOf(e, 'storm', 'capped')];
       const lags = settleLags(clients);
-      if (lags.length === 0) return fail(`no client got as far as settling after a failed call: ${outcome(clients[0]!)}.`);
+      if (lags.length === 0) return fail(m.noneSettled(outcome(clients[0]!)));
       const lag = median(lags);
-      if (lag > finalLagMs) {
-        return fail(
-          `after the last attempt failed, the promise took ${ms(lag)} (median over ${lags.length} clients) to reject: ` +
-            'a wait after the final attempt only delays the bad news. Throw as soon as the last attempt fails.',
-        );
-      }
-      return pass(`rejected ${lag < 1 ? 'under 1 ms' : ms(lag)} after the last failure (median over ${lags.length} clients)`);
+      if (lag > finalLagMs) return fail(m.sleptAfterFinal({ lag: ms(lag), clients: lags.length }));
+      return pass(m.finalOk({ lag: lag < 1 ? m.underOneMs : ms(lag), clients: lags.length }));
     },
   }),
   kit.check({
     id: 'delays-grow-exponentially',
     category: 'backoff',
-    title: 'the waits double from baseDelayMs with every failed attempt',
+    title: m.tGrow,
     points: 2,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const clients = clientsOf(e, 'storm', 'storm');
       const { opts } = caseOf(e, 'storm', 'storm');
       const last = opts.maxAttempts - 1;
@@ -445,156 +419,116 @@ const checks = [
         runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === 'storm')),
         opts,
       );
-      if (g.reached < clients.length / 2) {
-        return fail(`too few clients retried ${last} times to see the waits grow: ${outcome(clients[0]!)}.`);
-      }
-      const shape = `median waits after attempts 1 to ${last}: ${msList(g.medians)}`;
+      if (g.reached < clients.length / 2) return fail(m.tooFewGrow({ last, outcome: outcome(clients[0]!) }));
+      const shape = m.shape({ last, medians: msList(g.medians) });
       if (growthOk(g)) return pass(shape);
-      if (g.typical < 2) {
-        return fail(
-          `the attempts followed each other with no wait at all (median ${ms(g.typical)} between attempts): a retry storm. ` +
-            'Sleep between attempts — and await the sleep.',
-        );
-      }
+      if (g.typical < 2) return fail(m.noWaitAtAll(ms(g.typical)));
       if (g.late < g.envelope) {
-        return fail(
-          `the waits grew too slowly (${shape}). Doubling from baseDelayMs ${opts.baseDelayMs} ms reaches ${nominal(opts, last)} ms ` +
-            `by the wait before attempt ${last + 1}, yet 90% of clients waited under ${ms(g.late)} there. ` +
-            'Grow the delay exponentially: baseDelayMs × 2^(attempt − 1), capped at maxDelayMs.',
-        );
+        return fail(m.growTooSlow({ shape, base: opts.baseDelayMs, nominal: nominal(opts, last), next: last + 1, late: ms(g.late) }));
       }
-      return fail(
-        `the waits did not grow (${shape}): the wait before attempt ${last + 1} is barely longer than the first. ` +
-          'Start from baseDelayMs and double the delay after every failed attempt.',
-      );
+      return fail(m.noGrowth({ shape, next: last + 1 }));
     },
   }),
   kit.check({
     id: 'delays-capped',
     category: 'backoff',
-    title: 'the waits stop growing at maxDelayMs',
+    title: m.tCapped,
     points: 2,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const clients = clientsOf(e, 'storm', 'capped');
       const { opts } = caseOf(e, 'storm', 'capped');
       const cap = measureCap(clients, opts);
       const lastStep = cap.steps[cap.steps.length - 1]!;
-      if (!cap.enough) return fail(`too few clients retried ${lastStep} times to see the cap: ${outcome(clients[0]!)}.`);
-      const shape = `median waits after attempts 1 to ${lastStep}: ${msList(mediansByStep(clients, lastStep))}`;
-      if (!capOk(cap)) {
-        return fail(
-          `with baseDelayMs ${opts.baseDelayMs} and maxDelayMs ${opts.maxDelayMs}, the ${shape}: the delay kept doubling past the cap. ` +
-            'Clamp it: Math.min(maxDelayMs, baseDelayMs × 2^(attempt − 1)) — a long outage must not make clients wait for ever.',
-        );
-      }
-      return pass(`maxDelayMs ${opts.maxDelayMs}: ${shape}`);
+      if (!cap.enough) return fail(m.tooFewCap({ step: lastStep, outcome: outcome(clients[0]!) }));
+      const shape = m.shape({ last: lastStep, medians: msList(mediansByStep(clients, lastStep)) });
+      if (!capOk(cap)) return fail(m.pastCap({ base: opts.baseDelayMs, max: opts.maxDelayMs, shape }));
+      return pass(m.capOk({ max: opts.maxDelayMs, shape }));
     },
   }),
   kit.check({
     id: 'delays-jittered',
     category: 'backoff',
-    title: 'the waits are randomised, so clients that failed together do not retry together',
+    title: m.tJittered,
     points: 2,
     needs: ['storm'],
     judge(e) {
       const none = nothingRan(e, 'storm');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const storm = caseOf(e, 'storm', 'storm');
       const trials = runs(e, 'storm').map((r) => r.clients.filter((c) => c.case === 'storm'));
       const sp = measureSpread(trials, storm.opts);
       const example = sp.example;
       if (!example) {
         const clients = clientsOf(e, 'storm', 'storm');
-        return fail(`too few clients retried 5 times to see how their waits spread: ${outcome(clients[0]!)}.`);
+        return fail(m.tooFewSpread(outcome(clients[0]!)));
       }
       const sorted = [...example.waits].sort((a, b) => a - b);
       const mid = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
-      const middle = `${ms(mid[0]!)} to ${ms(mid[mid.length - 1]!)}`;
-      if (!spreadOk(sp) && sp.level < minLevel) {
-        return fail(
-          `before attempt ${example.k + 1} the clients waited ${middle} (middle half): there is no wait to randomise. ` +
-            'Sleep a random part of the backoff delay between attempts — and await the sleep.',
-        );
-      }
-      if (!spreadOk(sp)) {
-        return fail(
-          `${storm.clients} clients that failed at the same moment retried in lockstep: before attempt ${example.k + 1}, ` +
-            `the middle half of them waited ${middle}. Every client hits the recovering service at the same instant — ` +
-            'randomise each delay (jitter), e.g. a random wait between 0 and the backoff delay.',
-        );
-      }
-      return pass(`before attempt ${example.k + 1}, the middle half of ${example.waits.length} clients waited ${middle}`);
+      const middle = m.range({ from: ms(mid[0]!), to: ms(mid[mid.length - 1]!) });
+      if (!spreadOk(sp) && sp.level < minLevel) return fail(m.nothingToRandomise({ next: example.k + 1, middle }));
+      if (!spreadOk(sp)) return fail(m.lockstep({ clients: storm.clients, next: example.k + 1, middle }));
+      return pass(m.spreadOk({ next: example.k + 1, count: example.waits.length, middle }));
     },
   }),
   kit.check({
     id: 'recovers-real-peer',
     category: 'correctness',
-    title: 'real connections: retries through refusals and returns the connection that got through',
+    title: m.tRealPeer,
     points: 2,
     needs: ['wire'],
     judge(e) {
       const none = nothingRan(e, 'wire');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const K = runs(e, 'wire')[0]!.refusals;
       for (const run of runs(e, 'wire')) {
         for (const c of run.clients) {
           const port = run.ports[c.client]!;
           const syns = run.syns[c.client]!.length;
           const accepts = run.accepts[c.client]!;
-          const head = `the router refused the first ${K} connections to port ${port} with a TCP reset, then let them through; ${outcome(c)}`;
+          const head = m.wireHead({ refusals: K, port, outcome: outcome(c) });
           if (c.result.kind !== 'resolved' || c.result.fromCall !== c.calls.length || c.calls.length !== K + 1) {
-            if (c.calls.length > K + 1 && accepts > 0) {
-              return fail(`${head}, and the peer accepted ${accepts} connection(s). Stop retrying once fn succeeds, and return what it returned.`);
-            }
-            return fail(`${head}. Retry refused connections (ECONNREFUSED) with backoff until one gets through, and return it.`);
+            if (c.calls.length > K + 1 && accepts > 0) return fail(m.keptRetrying({ head, accepts }));
+            return fail(m.retryRefused(head));
           }
           // The router's trace may miss a packet now and then, never invent one: more SYNs than calls
           // would be connections nobody asked for; fewer is the trace's loss, not the learner's.
-          if (accepts !== 1 || syns > K + 1) {
-            return fail(`${head}, but the router saw ${syns} SYN(s) and the peer accepted ${accepts} connection(s) (expected ${K + 1} and 1).`);
-          }
+          if (accepts !== 1 || syns > K + 1) return fail(m.wrongCounts({ head, syns, accepts, expected: K + 1 }));
         }
       }
-      return pass(`every client got through on attempt ${K + 1}, after ${K} refusals: one connection accepted per port`);
+      return pass(m.realPeerOk({ attempt: K + 1, refusals: K }));
     },
   }),
   kit.check({
     id: 'spaced-on-the-wire',
     category: 'backoff',
-    title: 'real connections: the attempts on the wire are spaced out, not a burst',
+    title: m.tSpaced,
     points: 1,
     needs: ['wire'],
     judge(e) {
       const none = nothingRan(e, 'wire');
-      if (none) return fail(`${none}.`);
+      if (none) return fail(m.nothingRan(none));
       const all = runs(e, 'wire');
       const { opts: wireOpts, refusals } = all[0]!;
       const w = measureWire(all, wireOpts, refusals);
       if (w.clients === 0) {
         const c = all.flatMap((r) => r.clients)[0];
-        return fail(`no client made a second connection attempt${c ? ` (${outcome(c)})` : ''}.`);
+        return fail(c ? m.noSecondBecause(outcome(c)) : m.noSecond);
       }
-      if (!wireOk(w)) {
-        return fail(
-          `the router refused connections with a TCP reset, and each client tried again after waiting ${ms(w.waited)} in all ` +
-            `(mean over ${w.clients} clients, from each refusal to the next SYN): a burst against a service that is refusing. ` +
-            `With baseDelayMs ${wireOpts.baseDelayMs} the waits should add up to about ${ms(w.expected)} before jitter. ` +
-            'Wait between attempts — and await the wait.',
-        );
-      }
-      const source = w.fromWire === w.clients ? 'on the wire' : `on the wire (for ${w.clients - w.fromWire} clients the router's trace lagged; their calls were timed instead)`;
-      return pass(`waits added up to ${ms(w.waited)} per client (mean); SYN gaps ${source}, median per retry: ${msList(w.gaps)}`);
+      if (!wireOk(w)) return fail(m.burst({ waited: ms(w.waited), clients: w.clients, base: wireOpts.baseDelayMs, expected: ms(w.expected) }));
+      const source = w.fromWire === w.clients ? m.onTheWire : m.onTheWireLagged(w.clients - w.fromWire);
+      return pass(m.spacedOk({ waited: ms(w.waited), source, gaps: msList(w.gaps) }));
     },
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'retry-backoff',
-  title: 'Retry with exponential backoff and jitter',
-  part: 'Part 10 — Retries done right',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },
