@@ -1,0 +1,6 @@
+// Gaming safe-retry (test/lib/gaming.ts). Seeds 26 and 33 draw attemptTimeoutMs 597 and 600 ms (new Draws(seed),
+// 'hung.attemptTimeoutMs'), so a fixed 500 ms attempt timeout gives up on every hung attempt too early, and they open
+// get-recovers with a 504 (its 'status0'), which a file that retries only 503 does not retry. The fixed key loses at any seed.
+import { gaming } from '../lib/gaming.ts';
+
+await gaming('safe-retry', [26, 33]);
