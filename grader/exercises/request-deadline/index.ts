@@ -6,8 +6,10 @@
  */
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
-import { errorSummary, ms, readsAsTimeout } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms, readsAsTimeout } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { RunnerConfig } from './runner.ts';
@@ -27,6 +29,11 @@ export const ranges = {
   idleMs: [1500, 1800],
   totalMs: [3400, 3900],
   bodyChunks: [2, 4],
+  /**
+   * The slow-but-steady body: a chunk every idleMs / 2, four of them, so it lasts 1.5 × idleMs — an idle timer
+   * that bytes do not restart fires in the middle of it, and it still ends well before totalMs.
+   */
+  steadyChunks: [4, 4],
 } as const;
 
 /** How late a deadline may fire on a busy machine; how soon after a rejection the peer must see the close. */
@@ -98,21 +105,23 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
           },
     ]),
   ) as Record<(typeof ids)[number], RunnerConfig['deadlines']>;
-  const path = (id: string) => `/${id}-${draws.int(`${id}.path`, 1000, 999999)}`;
-  const body = (id: string) => {
-    const n = draws.int(`${id}.chunks`, ...ranges.bodyChunks);
-    return Array.from({ length: n }, (_, i) => `${id}:${i}:${draws.int(`${id}.chunk${i}`, 100000, 999999)}`.repeat(draws.int(`${id}.rep${i}`, 1, 40)) + '\n');
+  // Paths and bodies are neutral tokens: nothing the learner's code reads names the scenario it is in.
+  const token = (key: string) => draws.int(key, 36 ** 5, 36 ** 6 - 1).toString(36);
+  const path = (id: string) => `/${token(`${id}.path`)}`;
+  const body = (id: string, chunks: readonly [number, number] = ranges.bodyChunks) => {
+    const n = draws.int(`${id}.chunks`, ...chunks);
+    return Array.from({ length: n }, (_, i) => `${token(`${id}.chunk${i}`)}:${i}:`.repeat(draws.int(`${id}.rep${i}`, 1, 40)) + '\n');
   };
   const paths = Object.fromEntries(ids.map((id) => [id, path(id)])) as Record<(typeof ids)[number], string>;
   const okBody = body('ok');
   const nfBody = body('not-found');
-  const steadyBody = body('steady');
+  const steadyBody = body('steady', ranges.steadyChunks);
   const steadyEvery = Math.floor(d.steady.idleMs / 2);
   const trickleHeadersAfter = Math.floor(d.trickle.idleMs * 0.6);
   const trickleObserveMs = d.trickle.totalMs + trickleHeadersAfter + 1200;
   const silentObserveMs = d.silent.connectMs + d.silent.idleMs + 1200;
   const lab: Scenario['lab'] = { peers: ['server'] };
-  const sc = (id: (typeof ids)[number], title: string, wait: number, plan: Omit<Plan, 'port' | 'path' | 'deadlines'>, extra: Partial<Scenario> = {}) =>
+  const sc = (id: (typeof ids)[number], title: Localized, wait: number, plan: Omit<Plan, 'port' | 'path' | 'deadlines'>, extra: Partial<Scenario> = {}) =>
     kit.scenario({
       id,
       title,
@@ -123,30 +132,30 @@ function scenarios(draws: Draws): Scenario<CallEvidence>[] {
       run: (ctx) => call(ctx, { port: ports[ids.indexOf(id)]!, path: paths[id], deadlines: d[id], ...plan }),
     } as Scenario<CallEvidence> & { id: typeof id });
   return [
-    sc('ok', 'a complete 200 response, body in a few chunks', 0, {
+    sc('ok', m.scOk, 0, {
       observeMs: 6000,
       exitOnResolve: true,
       peer: { mode: 'respond', status: 200, chunks: okBody, everyMs: 60 },
     }),
-    sc('not-found', 'a complete 404 response', 0, {
+    sc('not-found', m.scNotFound, 0, {
       observeMs: 6000,
       exitOnResolve: true,
       peer: { mode: 'respond', status: 404, chunks: nfBody, everyMs: 60 },
     }),
-    sc('steady', 'a slow but steady response: a chunk every idleMs / 2', steadyEvery * (steadyBody.length - 1), {
+    sc('steady', m.scSteady, steadyEvery * (steadyBody.length - 1), {
       observeMs: d.steady.totalMs + 2000,
       exitOnResolve: true,
       peer: { mode: 'respond', status: 200, chunks: steadyBody, everyMs: steadyEvery },
     }),
     {
       // Watched past the kernel's second SYN retransmission (about 3 s after the call): a connect left running shows there.
-      ...sc('drop-syn', 'SYNs silently dropped by a firewall', dropObserveMs, { observeMs: dropObserveMs }),
+      ...sc('drop-syn', m.scDropSyn, dropObserveMs, { observeMs: dropObserveMs }),
       lab: { peers: ['server'], faults: [{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: ports[3]!, synOnly: true } }] },
     },
     // Watched long enough that a late rejection (one timer for connect + first byte) is still seen, and its close with it.
-    sc('silent', 'connected, the request is read, no byte of response', silentObserveMs, { observeMs: silentObserveMs, peer: { mode: 'silent' } }),
+    sc('silent', m.scSilent, silentObserveMs, { observeMs: silentObserveMs, peer: { mode: 'silent' } }),
     // Watched past totalMs counted from the headers, so a deadline started at the response is seen late, not pending.
-    sc('trickle', 'headers, then one body byte every idleMs / 2, forever', trickleObserveMs, {
+    sc('trickle', m.scTrickle, trickleObserveMs, {
       observeMs: trickleObserveMs,
       peer: { mode: 'trickle', status: 200, everyMs: Math.floor(d.trickle.idleMs / 2), headersAfterMs: trickleHeadersAfter },
     }),
@@ -163,46 +172,40 @@ function elapsed(ev: CallEvidence): number | undefined {
 }
 
 /** What the call did, in a phrase. */
-function outcome(ev: CallEvidence): string {
-  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcess(ev.learner)!;
+function outcome(ev: CallEvidence): Localized {
+  if (event(ev, 'missing-export') || event(ev, 'crash')) return describeProcessText(ev.learner)!;
   const rej = event(ev, 'rejected');
-  if (rej) return `the promise rejected after ${ms(elapsed(ev)!)} with ${errorSummary(rej.error)}`;
+  if (rej) return m.rejectedAfter({ elapsed: ms(elapsed(ev)!), error: errorSummaryText(rej.error) });
   const res = event(ev, 'resolved');
-  if (res) return `the promise resolved (status ${String(res.status)}, ${res.body === null ? 'no string body' : `${String(res.body).length}-character body`})`;
-  if (event(ev, 'pending')) return 'the promise was still pending when we stopped watching';
-  return describeProcess(ev.learner) ?? 'the call never settled';
+  if (res) return m.resolved({ status: String(res.status), body: res.body === null ? m.noStringBody : m.bodyOf(String(res.body).length) });
+  if (event(ev, 'pending')) return m.pending;
+  return describeProcessText(ev.learner) ?? m.neverSettled;
 }
 
 /** The peer saw our GET for the drawn path from the learner host. */
-function peerGotRequest(ev: CallEvidence): string | undefined {
+function peerGotRequest(ev: CallEvidence): Localized | undefined {
   const req = peerEvent(ev, 'request');
-  if (!peerEvent(ev, 'accept')) return `the HTTP peer at port ${ev.port} saw no connection from your host (${outcome(ev)}): send the request to the URL you were given.`;
-  if (!req) return 'the HTTP peer accepted your connection but no complete request head arrived: send "GET <path> HTTP/1.1" and the headers, ending with an empty line.';
+  if (!peerEvent(ev, 'accept')) return m.peerNoConnection({ port: ev.port, outcome: outcome(ev) });
+  if (!req) return m.peerNoRequestHead;
   if (req.method !== 'GET' || req.path !== ev.path) {
-    return `the HTTP peer received "${String(req.method)} ${String(req.path)}", not "GET ${ev.path}": request the URL's path with GET.`;
+    return m.peerWrongRequest({ method: String(req.method), path: String(req.path), expected: ev.path });
   }
   return undefined;
 }
 
-function resolvesWhole(ev: CallEvidence, what: string): Verdict {
+function resolvesWhole(ev: CallEvidence, what: Localized): Verdict {
   const res = event(ev, 'resolved');
   if (!res) {
-    return fail(
-      `${what}: the peer sent a complete ${ev.status} response and ${outcome(ev)}. A complete response is a success whatever its status: ` +
-        `resolve with its status and body.`,
-    );
+    return fail(m.notResolved({ what, status: ev.status, outcome: outcome(ev) }));
   }
   const wrongRequest = peerGotRequest(ev);
   if (wrongRequest) return fail(wrongRequest);
-  if (res.status !== ev.status) return fail(`${what}: the peer answered ${ev.status}, the promise resolved with status ${String(res.status)}.`);
+  if (res.status !== ev.status) return fail(m.wrongStatus({ what, status: ev.status, got: String(res.status) }));
   if (res.body !== ev.body) {
-    const got = typeof res.body === 'string' ? `${res.body.length} characters` : 'no string body';
-    return fail(
-      `${what}: the peer wrote a ${ev.body.length}-character body in ${ev.peerEvents.filter((e) => e.type === 'chunk').length} chunks, the promise resolved with ${got}. ` +
-        `Collect every 'data' chunk and resolve on the response's 'end', not before.`,
-    );
+    const got = typeof res.body === 'string' ? m.gotChars(res.body.length) : m.noStringBody;
+    return fail(m.wrongBody({ what, length: ev.body.length, chunks: ev.peerEvents.filter((e) => e.type === 'chunk').length, got }));
   }
-  return pass(`${what}: resolved status ${ev.status} and the whole ${ev.body.length}-character body`);
+  return pass(m.wholeOk({ what, status: ev.status, length: ev.body.length }));
 }
 
 /** The peer's first sign that the connection closed: the client's FIN, its RST, or the close. */
@@ -210,59 +213,53 @@ function peerSawClose(ev: CallEvidence): AgentEvent | undefined {
   return ev.peerEvents.find((e) => e.type === 'end' || e.type === 'error' || e.type === 'close');
 }
 
-function closedAfterRejection(ev: CallEvidence, phase: string): Verdict {
+function closedAfterRejection(ev: CallEvidence, phase: Localized): Verdict {
   const rej = event(ev, 'rejected');
-  if (!rej) return fail(`${phase}, ${outcome(ev)}, so there was no rejection after which to close the connection.`);
-  if (!peerEvent(ev, 'accept')) return fail(`the peer saw no connection from your host (${outcome(ev)}), so none was closed.`);
+  if (!rej) return fail(m.noRejectionToClose({ phase, outcome: outcome(ev) }));
+  if (!peerEvent(ev, 'accept')) return fail(m.noConnectionToClose(outcome(ev)));
   const closed = peerSawClose(ev);
   if (!closed || closed.t > rej.t + closeWithinMs) {
-    const seen = closed ? `only ${ms(closed.t - rej.t)} after it` : 'not at all while we watched';
-    return fail(
-      `${phase}, the promise rejected, but the peer saw your FIN or RST ${seen}: the connection stayed open (and kept the peer's response coming). ` +
-        `When a deadline fires, destroy the request (req.destroy(err)) so its socket is closed, not just reject.`,
-    );
+    const seen = closed ? m.closedOnlyAfter(ms(closed.t - rej.t)) : m.closedNotAtAll;
+    return fail(m.stayedOpen({ phase, seen }));
   }
-  const how = closed.type === 'end' ? 'a FIN' : closed.type === 'error' ? `a reset (${String(closed.code)})` : 'the close';
-  return pass(`the peer saw ${how} ${ms(Math.max(0, closed.t - rej.t))} after the rejection`);
+  const how = closed.type === 'end' ? m.howFin : closed.type === 'error' ? m.howReset(String(closed.code)) : m.howClose;
+  return pass(m.closedOk({ how, after: ms(Math.max(0, closed.t - rej.t)) }));
 }
 
 const checks = [
   kit.check({
     id: 'resolves-status-and-body',
     category: 'correctness',
-    title: 'resolves the status and the whole body of a complete response',
+    title: m.tResolves,
     points: 2,
     needs: ['ok'],
-    judge: (e) => resolvesWhole(e.evidence('ok'), '200 in chunks'),
+    judge: (e) => resolvesWhole(e.evidence('ok'), m.what200),
   }),
   kit.check({
     id: 'resolves-404',
     category: 'correctness',
-    title: 'a 404 is a complete response: it resolves',
+    title: m.tResolves404,
     points: 1,
     needs: ['not-found'],
-    judge: (e) => resolvesWhole(e.evidence('not-found'), '404'),
+    judge: (e) => resolvesWhole(e.evidence('not-found'), m.what404),
   }),
   kit.check({
     id: 'slow-steady-resolves',
     category: 'correctness',
-    title: 'a slow but steady response, complete before totalMs, resolves',
+    title: m.tSteady,
     points: 2,
     needs: ['steady'],
     judge(e) {
       const ev = e.evidence('steady');
-      const v = resolvesWhole(ev, `a chunk every ${ms(Math.floor(ev.deadlines.idleMs / 2))} (idleMs ${ms(ev.deadlines.idleMs)}, totalMs ${ms(ev.deadlines.totalMs)})`);
+      const v = resolvesWhole(ev, m.whatSteady({ every: ms(Math.floor(ev.deadlines.idleMs / 2)), idleMs: ms(ev.deadlines.idleMs), totalMs: ms(ev.deadlines.totalMs) }));
       if (v.pass || !event(ev, 'rejected')) return v;
-      return fail(
-        `${v.message} Each chunk came within idleMs of the last and the whole response within totalMs: the idle timer must restart on every ` +
-          `chunk, and the overall deadline is totalMs, not idleMs.`,
-      );
+      return fail(m.steadyRejected(v.message));
     },
   }),
   kit.check({
     id: 'connect-deadline',
     category: 'timeouts',
-    title: 'SYNs dropped: rejects when connectMs has passed since the call',
+    title: m.tConnect,
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
@@ -270,22 +267,19 @@ const checks = [
       const t = elapsed(ev);
       const { connectMs } = ev.deadlines;
       if (t === undefined) {
-        return fail(`the firewall dropped every SYN and ${outcome(ev)}. Bound the connect phase: a timer of connectMs from the call, cleared when the socket connects.`);
+        return fail(m.connectNeverRejected(outcome(ev)));
       }
-      if (t < connectMs - 5) return fail(`rejected after ${ms(t)}, before connectMs (${ms(connectMs)}) had passed: give the handshake the whole connectMs.`);
+      if (t < connectMs - 5) return fail(m.connectTooEarly({ elapsed: ms(t), connectMs: ms(connectMs) }));
       if (t > connectMs + lateMs) {
-        return fail(
-          `rejected after ${ms(t)}, long after connectMs (${ms(connectMs)}; idleMs ${ms(ev.deadlines.idleMs)}, totalMs ${ms(ev.deadlines.totalMs)}): ` +
-            `the connect phase needs its own timer of connectMs, started at the call.`,
-        );
+        return fail(m.connectTooLate({ elapsed: ms(t), connectMs: ms(connectMs), idleMs: ms(ev.deadlines.idleMs), totalMs: ms(ev.deadlines.totalMs) }));
       }
-      return pass(`rejected after ${ms(t)} (connectMs ${ms(connectMs)})`);
+      return pass(m.connectOk({ elapsed: ms(t), connectMs: ms(connectMs) }));
     },
   }),
   kit.check({
     id: 'idle-deadline',
     category: 'timeouts',
-    title: 'no byte of response: rejects idleMs after the request was sent',
+    title: m.tIdle,
     points: 2,
     needs: ['silent'],
     judge(e) {
@@ -293,23 +287,20 @@ const checks = [
       const req = peerEvent(ev, 'request');
       const rej = event(ev, 'rejected');
       const { idleMs } = ev.deadlines;
-      if (!req) return fail(peerGotRequest(ev) ?? 'the peer never received the request.');
-      if (!rej) return fail(`the peer read your request and answered nothing; ${outcome(ev)}. Put an idle timer of idleMs on the socket once the request is sent.`);
+      if (!req) return fail(peerGotRequest(ev) ?? m.peerNeverReceived);
+      if (!rej) return fail(m.idleNeverRejected(outcome(ev)));
       const t = rej.t - req.t;
-      if (t < idleMs - 50) return fail(`rejected ${ms(t)} after the peer received the request, before idleMs (${ms(idleMs)}) of silence.`);
+      if (t < idleMs - 50) return fail(m.idleTooEarly({ elapsed: ms(t), idleMs: ms(idleMs) }));
       if (t > idleMs + lateMs) {
-        return fail(
-          `rejected ${ms(t)} after the peer received the request, long after idleMs (${ms(idleMs)}; totalMs ${ms(ev.deadlines.totalMs)}): ` +
-            `a silent server must be given up after idleMs of silence, e.g. with req.setTimeout(idleMs).`,
-        );
+        return fail(m.idleTooLate({ elapsed: ms(t), idleMs: ms(idleMs), totalMs: ms(ev.deadlines.totalMs) }));
       }
-      return pass(`rejected ${ms(t)} after the peer received the request (idleMs ${ms(idleMs)})`);
+      return pass(m.idleOk({ elapsed: ms(t), idleMs: ms(idleMs) }));
     },
   }),
   kit.check({
     id: 'total-deadline',
     category: 'timeouts',
-    title: 'a body that trickles forever: rejects totalMs after the call',
+    title: m.tTotal,
     points: 2,
     needs: ['trickle'],
     judge(e) {
@@ -318,25 +309,19 @@ const checks = [
       const { totalMs, idleMs } = ev.deadlines;
       const bytes = ev.peerEvents.filter((x) => x.type === 'chunk').length;
       if (t === undefined) {
-        return fail(
-          `the peer sent headers, then ${bytes} body byte(s), one every ${ms(Math.floor(idleMs / 2))}, and ${outcome(ev)}. An idle timer never fires ` +
-            `on a trickle: add an overall deadline of totalMs, started at the call.`,
-        );
+        return fail(m.totalNeverRejected({ bytes, every: ms(Math.floor(idleMs / 2)), outcome: outcome(ev) }));
       }
-      if (t < totalMs - 5) return fail(`rejected after ${ms(t)}, before totalMs (${ms(totalMs)}): the data kept coming, so only the overall deadline may end it.`);
+      if (t < totalMs - 5) return fail(m.totalTooEarly({ elapsed: ms(t), totalMs: ms(totalMs) }));
       if (t > totalMs + lateMs) {
-        return fail(
-          `rejected after ${ms(t)}, past totalMs (${ms(totalMs)}); the headers came ${ms(Math.floor(idleMs * 0.6))} after the request. ` +
-            `Start the overall timer at the call, not when the response begins.`,
-        );
+        return fail(m.totalTooLate({ elapsed: ms(t), totalMs: ms(totalMs), headersAfter: ms(Math.floor(idleMs * 0.6)) }));
       }
-      return pass(`rejected after ${ms(t)} (totalMs ${ms(totalMs)}), after ${bytes} trickled byte(s)`);
+      return pass(m.totalOk({ elapsed: ms(t), totalMs: ms(totalMs), bytes }));
     },
   }),
   kit.check({
     id: 'timeouts-read-as-timeouts',
     category: 'timeouts',
-    title: 'every deadline rejects with an error that reads as a timeout',
+    title: m.tReadsAsTimeout,
     points: 1,
     needs: ['drop-syn', 'silent', 'trickle'],
     judge(e) {
@@ -345,61 +330,56 @@ const checks = [
         const rej = event(e.evidence(id), 'rejected');
         if (!rej) continue;
         if (!readsAsTimeout(rej.error)) {
-          return fail(
-            `${id}: the rejection was ${errorSummary(rej.error)}. Callers tell a timeout from a refusal by the error: give it code 'ETIMEDOUT', ` +
-              `name 'TimeoutError' or a message that says "timeout".`,
-          );
+          return fail(m.notATimeout({ scenario: id, error: errorSummaryText(rej.error) }));
         }
         seen.push(id);
       }
-      if (seen.length === 0) return fail('none of the three deadlines rejected, so there was no timeout error to read.');
-      return pass(`read as timeouts: ${seen.join(', ')}`);
+      if (seen.length === 0) return fail(m.noDeadlineRejected);
+      return pass(m.readAsTimeouts(seen.join(', ')));
     },
   }),
   kit.check({
     id: 'no-syn-after-connect-deadline',
     category: 'resources',
-    title: 'after the connect deadline, no more SYNs leave the learner host',
+    title: m.tNoSyn,
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
       const syns = synsFrom(ev.learner.wire, ev.learnerAddress, ev.port);
       const rej = event(ev, 'rejected');
-      if (syns.length === 0) return fail('no SYN crossed the router: getWithDeadlines never opened a connection to the URL.');
-      if (!rej) return fail(`${syns.length} SYN(s) crossed the router and ${outcome(ev)}.`);
+      if (syns.length === 0) return fail(m.noSyn);
+      if (!rej) return fail(m.synsButNoRejection({ syns: syns.length, outcome: outcome(ev) }));
       const late = syns.filter((s) => s.t > rej.t + 100);
       if (late.length > 0) {
-        return fail(
-          `after rejecting, your socket kept connecting: ${late.length} more SYN(s) crossed the router (the last ${ms(late[late.length - 1]!.t - rej.t)} after the rejection). ` +
-            `Destroy the request when the connect deadline fires — and note that aborting a fetch does not stop a connect in progress.`,
-        );
+        return fail(m.kept({ late: late.length, last: ms(late[late.length - 1]!.t - rej.t) }));
       }
-      return pass(`${syns.length} SYN(s) before the rejection, none after`);
+      return pass(m.destroyedOk(syns.length));
     },
   }),
   kit.check({
     id: 'closes-after-idle-timeout',
     category: 'resources',
-    title: 'after the idle timeout, the peer sees the connection closed',
+    title: m.tClosesIdle,
     points: 1,
     needs: ['silent'],
-    judge: (e) => closedAfterRejection(e.evidence('silent'), 'with a silent server'),
+    judge: (e) => closedAfterRejection(e.evidence('silent'), m.phaseSilent),
   }),
   kit.check({
     id: 'closes-after-total-deadline',
     category: 'resources',
-    title: 'after the overall deadline, the peer sees the connection closed',
+    title: m.tClosesTotal,
     points: 1,
     needs: ['trickle'],
-    judge: (e) => closedAfterRejection(e.evidence('trickle'), 'with a body trickling forever'),
+    judge: (e) => closedAfterRejection(e.evidence('trickle'), m.phaseTrickle),
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'request-deadline',
-  title: 'A GET with connect, idle and overall deadlines',
-  part: 'Part 10 — Timeouts at every layer',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },
