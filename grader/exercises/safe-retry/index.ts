@@ -45,6 +45,8 @@ export const ranges = {
   refusedAttempts: [3, 4],
 } as const;
 
+/** Path segments, drawn per case and run: a path says nothing of the case. */
+const segments = ['items', 'status', 'jobs', 'files', 'feed', 'profiles', 'sessions', 'orders', 'accounts', 'notes', 'tasks', 'reports'] as const;
 const serverErrors = [500, 502, 503, 504] as const;
 const clientErrors = [400, 403, 404, 409, 422] as const;
 
@@ -144,6 +146,8 @@ function drawPlans(draws: Draws) {
   const ports = draws.distinct('ports', 5, ...ranges.port);
   const word = (key: string) => draws.int(key, 100000, 2 ** 31 - 1).toString(36);
   const url = (port: number, path: string) => `http://{host}:${port}${path}`;
+  // Each case's path starts with a segment drawn per run, so no path names the case it belongs to.
+  const seg = (id: string) => draws.pick(`${id}.segment`, segments);
   const bodyOf = (key: string, what: string) => `${what}:${word(key)}`.repeat(draws.int(`${key}.rep`, 1, 6)) + '\n';
   const code5 = (key: string) => draws.pick(key, serverErrors);
 
@@ -164,7 +168,7 @@ function drawPlans(draws: Draws) {
     port: p1,
     cases: [
       {
-        cfg: { id: 'get-recovers', req: { method: 'GET', url: url(p1, `/items/${word('get-recovers.path')}`) }, opts: ro(k + 1 + draws.int('get-recovers.extra', 1, 2)) },
+        cfg: { id: 'get-recovers', req: { method: 'GET', url: url(p1, `/${seg('get-recovers')}/${word('get-recovers.path')}`) }, opts: ro(k + 1 + draws.int('get-recovers.extra', 1, 2)) },
         route: '',
         script: recoversScript,
         otherwise: respond(200, bodyOf('get-recovers.body', 'item')),
@@ -173,7 +177,7 @@ function drawPlans(draws: Draws) {
         const id = `get-fails-${i}`;
         const script = fails(id);
         return {
-          cfg: { id, req: { method: 'GET' as const, url: url(p1, `/status/${word(`${id}.path`)}`) }, opts: ro(draws.int(`${id}.maxAttempts`, ...ranges.failingAttempts)) },
+          cfg: { id, req: { method: 'GET' as const, url: url(p1, `/${seg(id)}/${word(`${id}.path`)}`) }, opts: ro(draws.int(`${id}.maxAttempts`, ...ranges.failingAttempts)) },
           route: '',
           script,
           otherwise: script[script.length - 1]!,
@@ -183,20 +187,20 @@ function drawPlans(draws: Draws) {
         const id = `get-grows-${i + 1}`;
         const script = fails(id);
         return {
-          cfg: { id, req: { method: 'GET' as const, url: url(p1, `/jobs/${word(`${id}.path`)}`) }, opts: { maxAttempts: 5, baseDelayMs: gb, maxDelayMs: 8 * gb, attemptTimeoutMs: 2500 } },
+          cfg: { id, req: { method: 'GET' as const, url: url(p1, `/${seg(id)}/${word(`${id}.path`)}`) }, opts: { maxAttempts: 5, baseDelayMs: gb, maxDelayMs: 8 * gb, attemptTimeoutMs: 2500 } },
           route: '',
           script,
           otherwise: script[script.length - 1]!,
         };
       }),
       {
-        cfg: { id: 'head', req: { method: 'HEAD', url: url(p1, `/files/${word('head.path')}`) }, opts: ro(draws.int('head.maxAttempts', 3, 4)) },
+        cfg: { id: 'head', req: { method: 'HEAD', url: url(p1, `/${seg('head')}/${word('head.path')}`) }, opts: ro(draws.int('head.maxAttempts', 3, 4)) },
         route: '',
         script: [respond(code5('head.status'), '')],
         otherwise: respond(200, ''),
       },
       {
-        cfg: { id: 'get-reset', req: { method: 'GET', url: url(p1, `/feed/${word('get-reset.path')}`) }, opts: ro(draws.int('get-reset.maxAttempts', 3, 4)) },
+        cfg: { id: 'get-reset', req: { method: 'GET', url: url(p1, `/${seg('get-reset')}/${word('get-reset.path')}`) }, opts: ro(draws.int('get-reset.maxAttempts', 3, 4)) },
         route: '',
         script: [],
         otherwise: { kind: 'reset' },
@@ -204,7 +208,7 @@ function drawPlans(draws: Draws) {
       {
         cfg: {
           id: 'put',
-          req: { method: 'PUT', url: url(p1, `/profiles/${word('put.path')}`), body: bodyOf('put.reqBody', 'profile') },
+          req: { method: 'PUT', url: url(p1, `/${seg('put')}/${word('put.path')}`), body: bodyOf('put.reqBody', 'profile') },
           opts: ro(draws.int('put.maxAttempts', 3, 4)),
         },
         route: '',
@@ -212,13 +216,13 @@ function drawPlans(draws: Draws) {
         otherwise: respond(200, bodyOf('put.body', 'saved')),
       },
       {
-        cfg: { id: 'delete', req: { method: 'DELETE', url: url(p1, `/sessions/${word('delete.path')}`) }, opts: ro(draws.int('delete.maxAttempts', 3, 4)) },
+        cfg: { id: 'delete', req: { method: 'DELETE', url: url(p1, `/${seg('delete')}/${word('delete.path')}`) }, opts: ro(draws.int('delete.maxAttempts', 3, 4)) },
         route: '',
         script: [{ kind: 'reset' }],
         otherwise: respond(200, bodyOf('delete.body', 'deleted')),
       },
       {
-        cfg: { id: 'get-4xx', req: { method: 'GET', url: url(p1, `/orders/${word('get-4xx.path')}`) }, opts: ro(draws.int('get-4xx.maxAttempts', 3, 4)) },
+        cfg: { id: 'get-4xx', req: { method: 'GET', url: url(p1, `/${seg('get-4xx')}/${word('get-4xx.path')}`) }, opts: ro(draws.int('get-4xx.maxAttempts', 3, 4)) },
         route: '',
         script: [],
         otherwise: respond(draws.pick('get-4xx.status', clientErrors), bodyOf('get-4xx.body', 'refused')),
@@ -247,7 +251,7 @@ function drawPlans(draws: Draws) {
         otherwise: respond(200, 'charged\n'),
       },
       {
-        cfg: { id: 'patch-5xx', req: { method: 'PATCH', url: url(p2, `/accounts/${word('patch-5xx.path')}`), body: bodyOf('patch-5xx.reqBody', 'balance') }, opts: uo(draws.int('patch-5xx.maxAttempts', 3, 4)) },
+        cfg: { id: 'patch-5xx', req: { method: 'PATCH', url: url(p2, `/${seg('patch-5xx')}/${word('patch-5xx.path')}`), body: bodyOf('patch-5xx.reqBody', 'balance') }, opts: uo(draws.int('patch-5xx.maxAttempts', 3, 4)) },
         route: '',
         script: [respond(code5('patch-5xx.status'), bodyOf('patch-5xx.body', 'unavailable'))],
         otherwise: respond(200, 'patched\n'),
