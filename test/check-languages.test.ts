@@ -8,7 +8,7 @@
  * a listed exercise that is translated fails too.
  */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { kitExercises } from '../grader/exercises.ts';
 import { Draws } from '../grader/draws.ts';
@@ -18,10 +18,11 @@ import type { ExerciseDef, Scenario } from '../grader/types.ts';
 
 /** English only, for now: each is ported to a catalogue as connect-timeout was. */
 const pending = new Set([
-  'idle-timeout',
-  'request-deadline',
-  'retry-backoff',
-  'error-handlers',
+  'safe-retry',
+  'circuit-breaker',
+  'reconnecting-client',
+  'resilient-get',
+  'error-stages',
   'graceful-shutdown',
 ]);
 
@@ -38,14 +39,15 @@ t.test('the catalogue: parameters in each language, Localized ones resolved per 
 });
 
 for (const e of kitExercises) {
-  const translated = e.vi !== undefined;
+  // Translated: its checks' words live in a catalogue beside them (a Vietnamese title alone is not enough).
+  const translated = existsSync(path.join(repoRoot, 'grader/exercises', e.id, 'messages.ts'));
   t.test(`${e.id}: ${translated ? 'in both languages' : 'listed as not yet translated'}`, async (t) => {
     if (!translated) {
       t.ok(pending.has(e.id), `${e.id} has no Vietnamese: translate it (grader/exercises/connect-timeout/messages.ts shows how)`);
       return;
     }
     t.notOk(pending.has(e.id), `${e.id} is translated: take it off the pending list`);
-    t.not(e.vi!.title, e.title, 'the title is translated');
+    t.ok(e.vi !== undefined && e.vi.title !== e.title, 'the title is translated');
     for (const c of e.checks) {
       t.ok(isLocalized(c.title), `check ${c.id}: its title comes from the catalogue`);
       if (isLocalized(c.title)) t.not(c.title.vi, c.title.en, `check ${c.id}: the Vietnamese title is not the English`);
