@@ -14,9 +14,11 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import type { Fault } from '../../../harness/faults.ts';
-import { errorSummary, ms, type ErrorShape } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms, type ErrorShape } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { Draws } from '../../draws.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { CallRecord, FnRecord, Ports, RunnerConfig } from './runner.ts';
 import type { BreakerPeerConfig } from './peer.ts';
@@ -60,15 +62,15 @@ export interface RunEvidence {
   t0: number | null;
   t1: number | null;
   /** Why the run told us nothing or less than it should (missing export, crash, …); null when it ran through. */
-  problem: string | null;
+  problem: Localized | null;
 }
 
-function describeProblem(rec: ProcessRecord): string | null {
-  if (eventOf(rec, 'no-call-method')) return 'createBreaker returned no object with a call() method';
+function describeProblem(rec: ProcessRecord): Localized | null {
+  if (eventOf(rec, 'no-call-method')) return m.noCallMethod;
   const threw = eventOf(rec, 'create-threw');
-  if (threw) return `createBreaker threw ${errorSummary(threw.error)}`;
+  if (threw) return m.createThrew(errorSummaryText(threw.error));
   const ranThrough = eventOf(rec, 'done') && !eventOf(rec, 'missing-export') && !eventOf(rec, 'crash');
-  return ranThrough ? null : (describeProcess(rec) ?? 'the run did not finish');
+  return ranThrough ? null : (describeProcessText(rec) ?? m.runDidNotFinish);
 }
 
 async function run(ctx: ScenarioContext, cfg: Omit<RunnerConfig, 'host'>, probeMs: number): Promise<RunEvidence> {
@@ -106,7 +108,7 @@ async function run(ctx: ScenarioContext, cfg: Omit<RunnerConfig, 'host'>, probeM
     peer: peer.events.filter((e) => e.type === 'accept' || e.type === 'reply' || e.type === 'reset'),
     t0: phase('opened'),
     t1: phase('probe1-settled'),
-    problem: record ? describeProblem(learner) : (describeProblem(learner) ?? 'the runner reported no calls'),
+    problem: record ? describeProblem(learner) : (describeProblem(learner) ?? m.runnerNoCalls),
   };
 }
 
@@ -139,7 +141,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   return [
     kit.scenario({
       id: 'lifecycle',
-      title: `a breaker (failureThreshold ${th}, cooldownMs ${cd}) through closed, open, half-open and back, on real connections`,
+      title: m.scLifecycle({ th, cd }),
       lab: { peers: ['server'], faults },
       inherentWaitMs: wait,
       deadlineMs: 40_000,
@@ -165,20 +167,20 @@ export function readsAsOpen(err: unknown): boolean {
 }
 
 /** What one call did, in a phrase. */
-function outcome(ev: RunEvidence, c: CallRecord | undefined): string {
-  if (!c) return 'the call was never made';
-  const took = c.tEnd !== null ? ` after ${ms(c.tEnd - c.tCall)}` : '';
-  const fn = reachedFn(ev, c) ? `fn was invoked` : 'fn was not invoked';
-  if (c.kind === 'threw') return `call() threw ${errorSummary(c.error)} synchronously (${fn})`;
-  if (c.kind === 'pending') return `the call was still pending ${ms(ev.cfg.settleCapMs)} later (${fn})`;
-  if (c.kind === 'resolved') return `it resolved${took}${c.fromFn ? " with fn's own value" : ' with something fn did not return'} (${fn})`;
-  return `it rejected${took} with ${errorSummary(c.error)}${c.fromFn ? " (fn's own error)" : ''} (${fn})`;
+function outcome(ev: RunEvidence, c: CallRecord | undefined): Localized {
+  if (!c) return m.callNeverMade;
+  const took = c.tEnd !== null ? m.tookAfter(ms(c.tEnd - c.tCall)) : '';
+  const fn = reachedFn(ev, c) ? m.fnInvoked : m.fnNotInvoked;
+  if (c.kind === 'threw') return m.outThrew({ error: errorSummaryText(c.error), fn });
+  if (c.kind === 'pending') return m.outPending({ later: ms(ev.cfg.settleCapMs), fn });
+  if (c.kind === 'resolved') return m.outResolved({ took, how: c.fromFn ? m.withFnValue : m.withNotFnValue, fn });
+  return m.outRejected({ took, error: errorSummaryText(c.error), own: c.fromFn ? m.fnOwnError : '', fn });
 }
 
 function nothingRan(ev: RunEvidence): Verdict | null {
   if (ev.calls.length > 0 && !ev.problem) return null;
   if (ev.calls.length > 0 && ev.problem) return null;
-  return fail(`no call was recorded: ${ev.problem ?? 'the run did not start'}.`);
+  return fail(m.noCallRecorded(ev.problem ?? m.runDidNotStart));
 }
 
 const code = (c: CallRecord): string | undefined => (c.error as ErrorShape | undefined)?.code;
@@ -192,10 +194,10 @@ const passedSuccess = (ev: RunEvidence, c: CallRecord | undefined): boolean => !
 const synsBetween = (ev: RunEvidence, port: keyof Ports, from: number, to: number): number[] => ev.syns[port].filter((t) => t >= from && t <= to);
 
 /** An open-state call: rejected, fn not invoked, no SYN on its port while it was made. */
-function stayedOpen(ev: RunEvidence, c: CallRecord, port: keyof Ports): string | null {
+function stayedOpen(ev: RunEvidence, c: CallRecord, port: keyof Ports): Localized | null {
   const end = (c.tEnd ?? c.tCall + ev.cfg.settleCapMs) + 50;
   const syns = synsBetween(ev, port, c.tCall - 5, end);
-  if (reachedFn(ev, c) || syns.length > 0) return `fn was invoked: ${Math.max(syns.length, fnDuring(ev, c).length)} SYN(s) crossed the router to port ${ev.cfg.ports[port]}, and ${outcome(ev, c)}`;
+  if (reachedFn(ev, c) || syns.length > 0) return m.fnReached({ syns: Math.max(syns.length, fnDuring(ev, c).length), port: ev.cfg.ports[port], outcome: outcome(ev, c) });
   if (c.kind !== 'rejected') return outcome(ev, c);
   return null;
 }
@@ -216,42 +218,42 @@ function probeOf(ev: RunEvidence, name: 'probe1' | 'probe2') {
 // otherwise fails pointing at that step: the same failures for the same mistake, whatever was drawn.
 
 /** The calls made before cooldownMs had passed since the opening were rejected without a SYN. */
-function earlyVerdict(ev: RunEvidence, prefix: 'open-early' | 'reopen-early', since: number | null, port: keyof Ports, what: string): Verdict {
-  if (since === null) return fail(`the run never reached the point ${what}.`);
+function earlyVerdict(ev: RunEvidence, prefix: 'open-early' | 'reopen-early', since: number | null, port: keyof Ports, what: Localized): Verdict {
+  if (since === null) return fail(m.neverReachedPoint(what));
   const cd = ev.cfg.cooldownMs;
   const early = callsOf(ev, prefix).filter((c) => c.tCall - since < cd - earlySlackMs);
-  if (early.length === 0) return fail(`the machine was too busy: no call could be made before cooldownMs (${ms(cd)}) had passed ${what}.`);
+  if (early.length === 0) return fail(m.tooBusy({ cd: ms(cd), what }));
   for (const c of early) {
     const why = stayedOpen(ev, c, port);
-    if (why) return fail(`${ms(c.tCall - since)} ${what} (cooldownMs ${ms(cd)}): ${why}.`);
+    if (why) return fail(m.earlyReached({ at: ms(c.tCall - since), what, cd: ms(cd), why }));
   }
-  return pass(`calls ${early.map((c) => ms(c.tCall - since)).join(' and ')} ${what} were rejected without a SYN`);
+  return pass(m.earlyOk({ times: early.map((c) => ms(c.tCall - since)), what }));
 }
-const openedWell = (ev: RunEvidence): Verdict => earlyVerdict(ev, 'open-early', ev.t0, 'open', 'after the breaker opened');
-const reopenedWell = (ev: RunEvidence): Verdict => earlyVerdict(ev, 'reopen-early', ev.t1, 'open2', 'after the probe failed');
+const openedWell = (ev: RunEvidence): Verdict => earlyVerdict(ev, 'open-early', ev.t0, 'open', m.afterOpened);
+const reopenedWell = (ev: RunEvidence): Verdict => earlyVerdict(ev, 'reopen-early', ev.t1, 'open2', m.afterProbeFailed);
 /** The first probe reached fn (the peer accepted it) and rejected. */
-function probe1Went(ev: RunEvidence): string | null {
+function probe1Went(ev: RunEvidence): Localized | null {
   const { probe, accepts } = probeOf(ev, 'probe1');
-  if (!probe || !reachedFn(ev, probe) || accepts.length === 0 || probe.kind !== 'rejected') return `the first probe did not go as it should (${outcome(ev, probe)})`;
+  if (!probe || !reachedFn(ev, probe) || accepts.length === 0 || probe.kind !== 'rejected') return m.probe1Wrong(outcome(ev, probe));
   return null;
 }
 /** The second probe reached fn and resolved with its value. */
-function probe2Went(ev: RunEvidence): string | null {
+function probe2Went(ev: RunEvidence): Localized | null {
   const { probe, accepts } = probeOf(ev, 'probe2');
-  if (!probe || accepts.length === 0 || !passedSuccess(ev, probe)) return `the second probe did not go as it should (${outcome(ev, probe)})`;
+  if (!probe || accepts.length === 0 || !passedSuccess(ev, probe)) return m.probe2Wrong(outcome(ev, probe));
   return null;
 }
 /** The first gate that does not hold, as a failure; null when every one does. */
 function gate(ev: RunEvidence, upTo: 'opened' | 'probe1' | 'reopened' | 'probe2'): Verdict | null {
-  const steps: Array<[string, () => string | null]> = [
-    ['opened', () => (openedWell(ev).pass ? null : 'the breaker did not stay open until cooldownMs had passed (see “no call reaches fn before cooldownMs”)')],
+  const steps: Array<[string, () => Localized | null]> = [
+    ['opened', () => (openedWell(ev).pass ? null : m.gateOpened)],
     ['probe1', () => probe1Went(ev)],
-    ['reopened', () => (reopenedWell(ev).pass ? null : 'the breaker did not stay open for a new cooldownMs after the failed probe (see “a failed probe opens the breaker again”)')],
+    ['reopened', () => (reopenedWell(ev).pass ? null : m.gateReopened)],
     ['probe2', () => probe2Went(ev)],
   ];
   for (const [name, why] of steps) {
     const w = why();
-    if (w) return fail(`not judged: ${w}, so this later step ran with the breaker in a state nobody can predict. Fix that first.`);
+    if (w) return fail(m.notJudged(w));
     if (name === upTo) return null;
   }
   return null;
@@ -263,7 +265,7 @@ const checks = [
   kit.check({
     id: 'closed-passes-through',
     category: 'correctness',
-    title: 'closed: call() passes fn’s result and fn’s error through unchanged',
+    title: m.tClosedPasses,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -274,29 +276,23 @@ const checks = [
       const fails = callsOf(ev, 'closed-fail-a');
       for (const c of oks) {
         if (!passedSuccess(ev, c)) {
-          return fail(
-            `a healthy dependency (the peer answered at once): ${outcome(ev, c)}. While closed, call() must invoke fn and resolve with exactly the value fn resolved with.`,
-          );
+          return fail(m.healthyBut(outcome(ev, c)));
         }
       }
       for (const c of fails) {
         if (!passedFailure(ev, c)) {
           const wrapped = c.kind === 'rejected' && reachedFn(ev, c) && c.fromFn === null;
-          return fail(
-            `the router refused the connection (ECONNREFUSED) ${fails.indexOf(c) + 1} time(s) in a row, fewer than failureThreshold ${ev.cfg.failureThreshold}: ${outcome(ev, c)}. ` +
-              (wrapped
-                ? 'While closed, rethrow the very error fn rejected with — callers read its code (ECONNREFUSED) to decide what to do; do not wrap or replace it.'
-                : 'While closed, call() invokes fn and rejects with fn’s own error.'),
-          );
+          const head = m.refusedHead({ n: fails.indexOf(c) + 1, th: ev.cfg.failureThreshold, outcome: outcome(ev, c) });
+          return fail(wrapped ? m.rethrowSame(head) : m.passFailure(head));
         }
       }
-      return pass(`${oks.length} successes resolved with fn’s own value and ${fails.length} refusal(s) rejected with fn’s own ECONNREFUSED error`);
+      return pass(m.closedOk({ oks: oks.length, fails: fails.length }));
     },
   }),
   kit.check({
     id: 'opens-at-threshold',
     category: 'correctness',
-    title: 'failureThreshold consecutive failures open the breaker — not one sooner, not one later',
+    title: m.tOpensAtThreshold,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -308,26 +304,21 @@ const checks = [
       const last = streak[th - 1];
       if (!passedFailure(ev, last)) {
         const reached = streak.filter((c) => reachedFn(ev, c)).length;
-        return fail(
-          `after a success, ${th} refused connections in a row (failureThreshold ${th}): only ${reached} of them reached fn, and the ${th}th: ${outcome(ev, last)}. ` +
-            `The breaker must stay closed until the ${th}th consecutive failure, and pass that failure through; it opens after it.`,
-        );
+        return fail(m.streakNotPassed({ th, reached, outcome: outcome(ev, last) }));
       }
       const next = callOf(ev, 'open-now1');
-      if (!next) return fail('the call after the streak was never made.');
+      if (!next) return fail(m.callAfterStreakNeverMade);
       const why = stayedOpen(ev, next, 'open');
       if (why) {
-        return fail(
-          `after ${th} consecutive failures (failureThreshold ${th}), the next call: ${why}. The ${th}th failure in a row must open the breaker: count consecutive failures and open when the count reaches failureThreshold.`,
-        );
+        return fail(m.didNotOpen({ th, why }));
       }
-      return pass(`${th} refusals in a row reached fn, and the next call was rejected without a SYN`);
+      return pass(m.opensOk(th));
     },
   }),
   kit.check({
     id: 'success-resets-count',
     category: 'correctness',
-    title: 'a success while closed resets the failure count',
+    title: m.tSuccessResets,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -336,22 +327,21 @@ const checks = [
       if (none) return none;
       const th = ev.cfg.failureThreshold;
       const ok2 = callOf(ev, 'closed-ok-2');
-      if (!passedSuccess(ev, ok2)) return fail(`the success after ${th - 1} failure(s) did not go through: ${outcome(ev, ok2)}.`);
-      const streak = callsOf(ev, 'closed-fail-b').slice(0, th - 1);
+      if (!passedSuccess(ev, ok2)) return fail(m.successBlocked({ n: th - 1, outcome: outcome(ev, ok2) }));
+      // The whole new streak reaches fn, its last failure too (the one that opens a correct breaker): a count the
+      // success did not reset reaches the threshold earlier in it — at its first failure when failureThreshold is 2.
+      const streak = callsOf(ev, 'closed-fail-b').slice(0, th);
       const bad = streak.find((c) => !passedFailure(ev, c));
       if (bad) {
-        return fail(
-          `${th - 1} failure(s), a success, then failure ${streak.indexOf(bad) + 1} of a new streak: ${outcome(ev, bad)}. ` +
-            `Only consecutive failures count: set the count back to zero on every success.`,
-        );
+        return fail(m.countNotReset({ n: th - 1, i: streak.indexOf(bad) + 1, outcome: outcome(ev, bad) }));
       }
-      return pass(`${th - 1} failure(s), a success, then ${th - 1} more failure(s) all reached fn`);
+      return pass(m.resetOk({ before: th - 1, after: th }));
     },
   }),
   kit.check({
     id: 'open-rejects-fast',
     category: 'correctness',
-    title: 'open: call() rejects at once, without invoking fn (no SYN reaches the router)',
+    title: m.tOpenRejectsFast,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -359,28 +349,25 @@ const checks = [
       const none = nothingRan(ev);
       if (none) return none;
       const open = callsOf(ev, 'open-now');
-      if (open.length === 0) return fail('no call was made while the breaker should have been open.');
+      if (open.length === 0) return fail(m.noOpenCall);
       const syns = ev.syns.open.length;
       for (const c of open) {
         const why = stayedOpen(ev, c, 'open');
         if (why) {
-          return fail(
-            `just after ${ev.cfg.failureThreshold} consecutive failures, call ${open.indexOf(c) + 1}: ${why}. ` +
-              `An open breaker protects the dependency: reject without calling fn at all (${syns} SYN(s) in all reached port ${ev.cfg.ports.open}).`,
-          );
+          return fail(m.openCalledFn({ th: ev.cfg.failureThreshold, i: open.indexOf(c) + 1, why, syns, port: ev.cfg.ports.open }));
         }
         if (c.tEnd !== null && c.tEnd - c.tCall > fastMs) {
-          return fail(`while open, a call rejected only after ${ms(c.tEnd - c.tCall)}: reject at once (a failing fast is the point of the breaker), do not wait.`);
+          return fail(m.openSlow(ms(c.tEnd - c.tCall)));
         }
       }
       const worst = Math.max(...open.map((c) => (c.tEnd ?? c.tCall) - c.tCall));
-      return pass(`${open.length} calls rejected within ${ms(worst)}, no SYN reached the router`);
+      return pass(m.openFastOk({ n: open.length, worst: ms(worst) }));
     },
   }),
   kit.check({
     id: 'open-error-reads-open',
     category: 'error-handling',
-    title: 'open: the rejection reads as an open circuit (EOPENBREAKER, or "circuit"/"open" in its name or message)',
+    title: m.tOpenErrorReadsOpen,
     points: 1,
     needs: ['lifecycle'],
     judge(e) {
@@ -389,21 +376,18 @@ const checks = [
       if (none) return none;
       // The rejections that are not simply fn's failure passed through by this very call.
       const open = callsOf(ev, 'open-now').filter((c) => c.kind === 'rejected' && !fnDuring(ev, c).some((f) => f.n === c.fromFn));
-      if (open.length === 0) return fail(`no call was rejected while the breaker should have been open (${outcome(ev, callOf(ev, 'open-now1'))}).`);
+      if (open.length === 0) return fail(m.noOpenRejection(outcome(ev, callOf(ev, 'open-now1'))));
       const bad = open.find((c) => !readsAsOpen(c.error) || c.fromFn !== null);
       if (bad) {
-        return fail(
-          `while open, a call rejected with ${errorSummary(bad.error)}${bad.fromFn !== null ? ' — an error fn had thrown earlier' : ''}. Callers must tell "the breaker refused" from "the dependency failed": ` +
-            `reject with an error of its own, with code 'EOPENBREAKER' or a name or message that says the circuit is open.`,
-        );
+        return fail(m.openErrorWrong({ error: errorSummaryText(bad.error), earlier: bad.fromFn !== null ? m.fnThrewEarlier : '' }));
       }
-      return pass(`rejected with ${errorSummary(open[0]!.error)}`);
+      return pass(m.openErrorOk(errorSummaryText(open[0]!.error)));
     },
   }),
   kit.check({
     id: 'no-probe-before-cooldown',
     category: 'timeouts',
-    title: 'no call reaches fn before cooldownMs has passed since the breaker opened',
+    title: m.tNoProbeBeforeCooldown,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -412,16 +396,13 @@ const checks = [
       if (none) return none;
       const v = openedWell(ev);
       if (v.pass) return v;
-      return fail(
-        `${typeof v.message === 'string' ? v.message : v.message.en} The cooldown is counted from the moment the breaker opened (not from the first failure of the streak): ` +
-          `until cooldownMs has passed, reject every call without invoking fn.`,
-      );
+      return fail(m.cooldownFromOpening(v.message));
     },
   }),
   kit.check({
     id: 'probe-after-cooldown',
     category: 'timeouts',
-    title: 'after cooldownMs, the next call is a probe: fn is invoked once',
+    title: m.tProbeAfterCooldown,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -431,25 +412,21 @@ const checks = [
       const g = gate(ev, 'opened');
       if (g) return g;
       const { probe, accepts } = probeOf(ev, 'probe1');
-      if (!probe || ev.t0 === null) return fail('the run never reached the half-open step.');
+      if (!probe || ev.t0 === null) return fail(m.noHalfOpen);
       const after = ms(probe.tCall - ev.t0);
       if (!reachedFn(ev, probe) || accepts.length === 0) {
-        return fail(
-          `a call ${after} after the breaker opened (cooldownMs ${ms(ev.cfg.cooldownMs)}): ${outcome(ev, probe)}; no connection reached the peer. ` +
-            `Once cooldownMs has passed since the opening, the next call must try fn once (half-open) — a breaker that never lets a probe through never recovers. ` +
-            `Count the cooldown from the opening, not from the last rejected call.`,
-        );
+        return fail(m.noProbe({ after, cd: ms(ev.cfg.cooldownMs), outcome: outcome(ev, probe) }));
       }
       if (probe.kind !== 'rejected' || probe.fromFn === null) {
-        return fail(`the probe reached the peer, which reset it after a while: ${outcome(ev, probe)}. A failed probe rejects with fn’s error.`);
+        return fail(m.probeNotFnError(outcome(ev, probe)));
       }
-      return pass(`a call ${after} after the opening reached the peer, and rejected with fn’s own error (${errorSummary(probe.error)})`);
+      return pass(m.probeOk({ after, error: errorSummaryText(probe.error) }));
     },
   }),
   kit.check({
     id: 'one-probe-at-a-time',
     category: 'correctness',
-    title: 'half-open: calls made while the probe is in flight do not reach fn before it settles',
+    title: m.tOneProbe,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -466,27 +443,25 @@ const checks = [
         const synsInFlight = ev.syns[port].filter((t) => t < firstAnswer.t);
         if (inFlight.length > 1 || synsInFlight.length > 1) {
           return fail(
-            `while the probe was in flight (the peer answered it ${ms(firstAnswer.t - accepts[0]!.t)} after accepting), ${during.length} more call(s) were made and the peer accepted ` +
-              `${inFlight.length} connections in all (${synsInFlight.length} SYN(s) on the router): half-open lets exactly one call through. ` +
-              `Mark the probe as in flight, and reject the others at once (or make them wait for its outcome).`,
+            m.probeCrowded({ answeredAfter: ms(firstAnswer.t - accepts[0]!.t), during: during.length, accepted: inFlight.length, syns: synsInFlight.length }),
           );
         }
         if (name === 'probe1' && accepts.length > 1) {
-          return fail(`the probe failed, yet ${accepts.length - 1} more call(s) reached the peer afterwards: a failed probe opens the breaker again.`);
+          return fail(m.afterFailedProbe(accepts.length - 1));
         }
       }
       if (judged === 0) {
         const g = gate(ev, 'opened');
         if (g) return g;
-        return fail(`no probe reached the peer (${outcome(ev, callOf(ev, 'probe1'))}), so there was no half-open state to judge.`);
+        return fail(m.noProbeReached(outcome(ev, callOf(ev, 'probe1'))));
       }
-      return pass(`during ${judged} probe(s), one connection at a time reached the peer`);
+      return pass(m.oneAtATimeOk(judged));
     },
   }),
   kit.check({
     id: 'failed-probe-reopens',
     category: 'timeouts',
-    title: 'a failed probe opens the breaker again, for another cooldownMs',
+    title: m.tFailedProbeReopens,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -497,15 +472,13 @@ const checks = [
       if (g) return g;
       const v = reopenedWell(ev);
       if (v.pass) return v;
-      return fail(
-        `${typeof v.message === 'string' ? v.message : v.message.en} A failed probe means the dependency is still down: open again and start a new cooldownMs from that moment.`,
-      );
+      return fail(m.reopenFresh(v.message));
     },
   }),
   kit.check({
     id: 'probes-again-after-new-cooldown',
     category: 'timeouts',
-    title: 'after the new cooldownMs, a second probe is let through',
+    title: m.tProbesAgain,
     points: 1,
     needs: ['lifecycle'],
     judge(e) {
@@ -515,20 +488,17 @@ const checks = [
       const g = gate(ev, 'reopened');
       if (g) return g;
       const { probe, accepts } = probeOf(ev, 'probe2');
-      if (!probe || ev.t1 === null) return fail('the run never reached the second half-open step.');
+      if (!probe || ev.t1 === null) return fail(m.noSecondHalfOpen);
       if (!reachedFn(ev, probe) || accepts.length === 0 || !passedSuccess(ev, probe)) {
-        return fail(
-          `a call ${ms(probe.tCall - ev.t1)} after the failed probe (cooldownMs ${ms(ev.cfg.cooldownMs)}): ${outcome(ev, probe)}. ` +
-            `After the new cooldown, let one call through again; when it succeeds, resolve with fn’s value.`,
-        );
+        return fail(m.secondProbeWrong({ after: ms(probe.tCall - ev.t1), cd: ms(ev.cfg.cooldownMs), outcome: outcome(ev, probe) }));
       }
-      return pass(`a call ${ms(probe.tCall - ev.t1)} after the failed probe reached the peer and resolved with fn’s value`);
+      return pass(m.secondProbeOk(ms(probe.tCall - ev.t1)));
     },
   }),
   kit.check({
     id: 'probe-success-closes',
     category: 'correctness',
-    title: 'a successful probe closes the breaker, counting failures from zero',
+    title: m.tProbeSuccessCloses,
     points: 2,
     needs: ['lifecycle'],
     judge(e) {
@@ -539,26 +509,25 @@ const checks = [
       const g = gate(ev, 'probe2');
       if (g) return g;
       const { probe } = probeOf(ev, 'probe2');
-      if (!passedSuccess(ev, probe)) return fail(`the second probe did not succeed through fn (${outcome(ev, probe)}), so the breaker had no reason to close.`);
+      if (!passedSuccess(ev, probe)) return fail(m.probe2Failed(outcome(ev, probe)));
       const after = [...callsOf(ev, 'after-fail'), callOf(ev, 'after-ok')];
       for (const [i, c] of after.entries()) {
         const ok = i === after.length - 1 ? passedSuccess(ev, c) : passedFailure(ev, c);
         if (!ok) {
-          return fail(
-            `after the successful probe, ${i === after.length - 1 ? `the success after ${th - 1} failure(s)` : `failure ${i + 1} of ${th - 1}`}: ${outcome(ev, c)}. ` +
-              `A successful probe closes the breaker with a count of zero: the next ${th - 1} failure(s) (fewer than failureThreshold ${th}) must reach fn.`,
-          );
+          const step = i === after.length - 1 ? m.stepSuccessAfter(th - 1) : m.stepFailure({ i: i + 1, n: th - 1 });
+          return fail(m.notFromZero({ step, outcome: outcome(ev, c), n: th - 1, th }));
         }
       }
-      return pass(`after the successful probe, ${th - 1} failure(s) and a success all reached fn`);
+      return pass(m.closesOk(th - 1));
     },
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'circuit-breaker',
-  title: 'A circuit breaker: closed, open, half-open',
-  part: 'Part 10 — Circuit breaker',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },
