@@ -17,14 +17,7 @@ import { repoRoot } from '../grader/paths.ts';
 import type { ExerciseDef, Scenario } from '../grader/types.ts';
 
 /** English only, for now: each is ported to a catalogue as connect-timeout was. */
-const pending = new Set([
-  'safe-retry',
-  'circuit-breaker',
-  'reconnecting-client',
-  'resilient-get',
-  'error-stages',
-  'graceful-shutdown',
-]);
+const pending = new Set<string>([]);
 
 const scenariosOf = (e: ExerciseDef): Scenario[] => (typeof e.scenarios === 'function' ? e.scenarios(new Draws(1)) : e.scenarios);
 

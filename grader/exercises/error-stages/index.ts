@@ -24,9 +24,11 @@
 import { createHash } from 'node:crypto';
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
-import { errorSummary, ms } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import type { Draws } from '../../draws.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { RequestSpec, RunnerConfig } from './runner.ts';
 import type { PeerMode, StagesPeerConfig } from './peer.ts';
@@ -199,41 +201,41 @@ function scenarios(draws: Draws): Scenario<StagesEvidence>[] {
   const silentIdleMs = draws.int('silent.idleMs', ...ranges.silentIdleMs);
   const holdMs = draws.int('silent.holdMs', ...ranges.holdMs);
   const dropConnectMs = draws.int('drop-syn.connectMs', ...ranges.dropConnectMs);
-  const plans: Array<{ title: string; wait: number; plan: Omit<Plan, 'port' | 'names'>; faults?: Scenario['lab']['faults'] }> = [
+  const plans: Array<{ title: Localized; wait: number; plan: Omit<Plan, 'port' | 'names'>; faults?: Scenario['lab']['faults'] }> = [
     {
-      title: 'a name that resolves; the peer replies and ends its side',
+      title: m.scNameOk,
       wait: 0,
       plan: { id: 'name-ok', name: okName, opts: long('name-ok'), request: request('name-ok', false), peer: { mode: 'reply-and-end', reply: reply('name-ok') }, settleWithinMs: 8000 },
     },
     {
-      title: 'an IP literal; the peer replies and ends its side',
+      title: m.scIpOk,
       wait: 0,
       plan: { id: 'ip-ok', opts: long('ip-ok'), request: request('ip-ok', false), peer: { mode: 'reply-and-end', reply: reply('ip-ok') }, settleWithinMs: 8000 },
     },
     {
-      title: 'a name that does not exist (NXDOMAIN)',
+      title: m.scNxdomain,
       wait: 0,
       plan: { id: 'nxdomain', name: missing, opts: long('nxdomain'), request: request('nxdomain', false), settleWithinMs: 8000 },
     },
     {
-      title: 'a name the resolver never answers',
+      title: m.scDnsSilent,
       wait: 1000,
       plan: { id: 'dns-silent', name: unanswered, opts: long('dns-silent'), request: request('dns-silent', false), settleWithinMs: 9000 },
     },
     {
-      title: 'SYNs answered with a TCP reset',
+      title: m.scRefused,
       wait: 0,
       plan: { id: 'refused', name: refusedName, opts: long('refused'), request: request('refused', false), settleWithinMs: 8000 },
       faults: [{ id: 'refuse', kind: 'reject-tcp-reset', match: { proto: 'tcp', port: port('refused'), synOnly: true } }],
     },
     {
-      title: 'SYNs answered with ICMP host-unreachable',
+      title: m.scUnreachable,
       wait: 0,
       plan: { id: 'unreachable', opts: long('unreachable'), request: request('unreachable', false), settleWithinMs: 8000 },
       faults: [{ id: 'unreachable', kind: 'reject-icmp', icmp: 'host-unreachable', match: { proto: 'tcp', port: port('unreachable'), synOnly: true } }],
     },
     {
-      title: 'SYNs silently dropped by a firewall',
+      title: m.scDropSyn,
       wait: dropWatchMs,
       plan: {
         id: 'drop-syn',
@@ -245,7 +247,7 @@ function scenarios(draws: Draws): Scenario<StagesEvidence>[] {
       faults: [{ id: 'drop-syn', kind: 'drop', match: { proto: 'tcp', port: port('drop-syn'), synOnly: true } }],
     },
     {
-      title: 'a request of several MB to a peer that reads nothing, then resets',
+      title: m.scWriteReset,
       wait: ranges.noReadResetMs[1],
       plan: {
         id: 'write-reset',
@@ -257,7 +259,7 @@ function scenarios(draws: Draws): Scenario<StagesEvidence>[] {
       },
     },
     {
-      title: 'the peer reads a request of several MB, sends part of a reply, then resets',
+      title: m.scReadReset,
       wait: ranges.midReplyResetMs[1],
       plan: {
         id: 'read-reset',
@@ -269,7 +271,7 @@ function scenarios(draws: Draws): Scenario<StagesEvidence>[] {
       },
     },
     {
-      title: 'the peer holds a large request unread, then reads it all and answers nothing',
+      title: m.scSilent,
       wait: holdMs + silentIdleMs,
       plan: {
         id: 'silent',
@@ -312,35 +314,35 @@ interface Value {
 }
 
 /** What the call did, in a phrase. */
-function outcome(ev: StagesEvidence): string {
-  if (eventOf(ev.learner, 'missing-export') || eventOf(ev.learner, 'crash')) return describeProcess(ev.learner)!;
+function outcome(ev: StagesEvidence): Localized {
+  if (eventOf(ev.learner, 'missing-export') || eventOf(ev.learner, 'crash')) return describeProcessText(ev.learner)!;
   const s = settledOf(ev);
   const call = callOf(ev);
-  const after = s && call ? ` after ${ms(s.t - call.t)}` : '';
-  if (!s) return describeProcess(ev.learner) ?? 'the promise was still pending when we stopped watching';
-  if (s.how === 'threw') return `probe threw synchronously (${errorSummary(s.error)}) instead of returning a promise`;
-  if (s.how === 'rejected') return `the promise rejected${after} with ${errorSummary(s.error)}`;
+  const elapsed = s && call ? ms(s.t - call.t) : '';
+  if (!s) return describeProcessText(ev.learner) ?? m.pending;
+  if (s.how === 'threw') return m.threw(errorSummaryText(s.error));
+  if (s.how === 'rejected') return m.rejected({ elapsed, error: errorSummaryText(s.error) });
   const v = s.value as Value;
-  if (v.kind !== 'object') return `the promise resolved${after} with ${String(v.kind)} ${JSON.stringify(v.value ?? null)}, not a ProbeResult object`;
-  if (v.ok === true) return `the promise resolved${after} with { ok: true, reply: ${v.replyLength === undefined ? 'not a string' : `${v.replyLength} characters`} }`;
-  return `the promise resolved${after} with { ok: ${String(v.ok)}, stage: ${JSON.stringify(v.stage ?? null)}, code: ${JSON.stringify(v.code ?? null)} }`;
+  if (v.kind !== 'object') return m.resolvedNotObject({ elapsed, kind: String(v.kind), value: JSON.stringify(v.value ?? null) });
+  if (v.ok === true) return m.resolvedOk({ elapsed, replyLength: v.replyLength });
+  return m.resolvedFailure({ elapsed, ok: String(v.ok), stage: JSON.stringify(v.stage ?? null), code: JSON.stringify(v.code ?? null) });
 }
 
-const never = 'probe must never reject: resolve with { ok: false, stage, code } on every failure.';
+const never = m.never;
 
 /** Judges a failure outcome: resolved, { ok: false, stage, code } with one of `codes`. */
-function failsOn(ev: StagesEvidence, what: string, stage: string, codes: string[], advice: string): Verdict {
+function failsOn(ev: StagesEvidence, what: Localized, stage: string, codes: string[], advice: Localized): Verdict {
   const s = settledOf(ev);
-  const want = `{ ok: false, stage: '${stage}', code: ${codes.map((c) => `'${c}'`).join(' or ')} }`;
-  if (!s) return fail(`${what}: ${outcome(ev)}. Expected ${want}. ${advice}`);
-  if (s.how !== 'resolved') return fail(`${what}: ${outcome(ev)}. ${never} Here: ${want}.`);
+  const want = m.want({ stage, codes });
+  if (!s) return fail(m.notSettled({ what, outcome: outcome(ev), want, advice }));
+  if (s.how !== 'resolved') return fail(m.notResolved({ what, outcome: outcome(ev), never, want }));
   const v = s.value as Value;
-  if (v.kind !== 'object' || v.ok !== false) return fail(`${what}: ${outcome(ev)}. Expected ${want}.`);
-  if (v.stage !== stage) return fail(`${what}: ${outcome(ev)}; this failure belongs to the ${stage} stage: ${want}. ${advice}`);
+  if (v.kind !== 'object' || v.ok !== false) return fail(m.notFailure({ what, outcome: outcome(ev), want }));
+  if (v.stage !== stage) return fail(m.wrongStage({ what, outcome: outcome(ev), stage, want, advice }));
   if (!codes.includes(String(v.code))) {
-    return fail(`${what}: ${outcome(ev)}. Report Node's own error code (err.code), unchanged: ${codes.join(' or ')} here. ${advice}`);
+    return fail(m.wrongCode({ what, outcome: outcome(ev), codes, advice }));
   }
-  return pass(`${what}: ${outcome(ev)}`);
+  return pass(m.failureOk({ what, outcome: outcome(ev) }));
 }
 
 /** The peer's first sign that the client closed: its FIN, its RST, or the close. */
@@ -348,224 +350,206 @@ function peerSawClose(ev: StagesEvidence): AgentEvent | undefined {
   return ev.peerEvents.find((e) => e.type === 'end' || e.type === 'error' || (e.type === 'close' && !ev.peerEvents.some((r) => r.type === 'reset')));
 }
 
-function okWith(ev: StagesEvidence, what: string): Verdict {
+function okWith(ev: StagesEvidence, what: Localized): Verdict {
   const s = settledOf(ev);
-  if (!peerEvent(ev, 'accept')) return fail(`${what}: the peer at port ${ev.port} saw no connection from your host (${outcome(ev)}): look the host up, then connect to the address and port.`);
+  if (!peerEvent(ev, 'accept')) return fail(m.okNoAccept({ what, port: ev.port, outcome: outcome(ev) }));
   const req = peerEvent(ev, 'request');
-  if (!req) return fail(`${what}: the peer accepted your connection but never received the whole ${ev.requestBytes}-byte request (${outcome(ev)}): write all of it.`);
-  if (!req.match) return fail(`${what}: the peer received ${String(req.bytes)} bytes that are not the request you were given: write the request string as it is, once.`);
-  if (!s || s.how !== 'resolved') return fail(`${what}: the peer received the request, replied and ended its side; ${outcome(ev)}. Resolve { ok: true, reply } when the socket ends.`);
+  if (!req) return fail(m.okNoRequest({ what, bytes: ev.requestBytes, outcome: outcome(ev) }));
+  if (!req.match) return fail(m.okWrongRequest({ what, bytes: String(req.bytes) }));
+  if (!s || s.how !== 'resolved') return fail(m.okNotResolved({ what, outcome: outcome(ev) }));
   const v = s.value as Value;
-  if (v.kind !== 'object' || v.ok !== true) return fail(`${what}: the peer replied and ended its side; ${outcome(ev)}. A complete reply is { ok: true, reply }.`);
+  if (v.kind !== 'object' || v.ok !== true) return fail(m.okNotOkTrue({ what, outcome: outcome(ev) }));
   const reply = ev.reply!;
   const expect = reply.length <= 16000 ? reply : reply.slice(0, 8000) + reply.slice(-8000);
   if (v.replyLength !== reply.length || v.reply !== expect) {
-    return fail(
-      `${what}: the peer wrote a ${reply.length}-character reply in several writes, then ended; the promise resolved with ${v.replyLength === undefined ? 'no string reply' : `a ${v.replyLength}-character reply that differs`}. ` +
-        `Collect every 'data' chunk and resolve on 'end', not before.`,
-    );
+    return fail(m.okReplyDiffers({ what, length: reply.length, got: v.replyLength === undefined ? m.noStringReply : m.differentReply(v.replyLength) }));
   }
   const extra = (v.keys ?? []).filter((k) => k !== 'ok' && k !== 'reply');
-  if (extra.length) return fail(`${what}: resolved { ok: true, reply } with extra fields (${extra.join(', ')}): the result is exactly { ok: true, reply }.`);
-  return pass(`${what}: resolved { ok: true, reply } with the whole ${reply.length}-character reply`);
+  if (extra.length) return fail(m.okExtraFields({ what, fields: extra }));
+  return pass(m.okOk({ what, length: reply.length }));
 }
 
 const checks = [
   kit.check({
     id: 'ok-by-name',
     category: 'correctness',
-    title: 'a name that resolves: the request arrives whole and the whole reply comes back',
+    title: m.tOkByName,
     points: 2,
     needs: ['name-ok'],
     judge(e) {
       const ev = e.evidence('name-ok');
       const asked = ev.dnsEvents.some((q) => q.type === 'query' && q.name === ev.host.toLowerCase());
-      const v = okWith(ev, `host ${ev.host}`);
-      if (v.pass && !asked) return fail(`host ${ev.host}: the lab's resolver was never asked for that name: look it up (dns.lookup) before connecting.`);
+      const v = okWith(ev, m.whatHost(ev.host));
+      if (v.pass && !asked) return fail(m.notAsked(ev.host));
       return v;
     },
   }),
   kit.check({
     id: 'ok-by-ip',
     category: 'correctness',
-    title: 'an IP literal: the request arrives whole and the whole reply comes back',
+    title: m.tOkByIp,
     points: 1,
     needs: ['ip-ok'],
-    judge: (e) => okWith(e.evidence('ip-ok'), `host ${e.evidence('ip-ok').host}`),
+    judge: (e) => okWith(e.evidence('ip-ok'), m.whatHost(e.evidence('ip-ok').host)),
   }),
   kit.check({
     id: 'lookup-enotfound',
     category: 'error-handling',
-    title: 'a name that does not exist: lookup / ENOTFOUND',
+    title: m.tLookupNotFound,
     points: 2,
     needs: ['nxdomain'],
     judge: (e) =>
-      failsOn(e.evidence('nxdomain'), `the resolver answered NXDOMAIN for ${e.evidence('nxdomain').host}`, 'lookup', ['ENOTFOUND'],
-        'Look the name up yourself (dns.lookup, or the socket\'s \'lookup\' event) so that its failure is told apart from a failed connect.'),
+      failsOn(e.evidence('nxdomain'), m.whatNxdomain(e.evidence('nxdomain').host), 'lookup', ['ENOTFOUND'], m.adviceLookup),
   }),
   kit.check({
     id: 'lookup-eai-again',
     category: 'error-handling',
-    title: 'a resolver that never answers: lookup / EAI_AGAIN',
+    title: m.tLookupEaiAgain,
     points: 1,
     needs: ['dns-silent'],
     judge: (e) =>
-      failsOn(e.evidence('dns-silent'), `the resolver never answered for ${e.evidence('dns-silent').host}`, 'lookup', ['EAI_AGAIN'],
-        'A resolver that does not answer fails the lookup with EAI_AGAIN: that too is the lookup stage.'),
+      failsOn(e.evidence('dns-silent'), m.whatDnsSilent(e.evidence('dns-silent').host), 'lookup', ['EAI_AGAIN'], m.adviceEaiAgain),
   }),
   kit.check({
     id: 'connect-refused',
     category: 'error-handling',
-    title: 'SYN answered with a reset: connect / ECONNREFUSED',
+    title: m.tConnectRefused,
     points: 1,
     needs: ['refused'],
-    judge: (e) => failsOn(e.evidence('refused'), 'the router answered the SYN with a TCP reset', 'connect', ['ECONNREFUSED'], "The socket's 'error' before 'connect' is the connect stage."),
+    judge: (e) => failsOn(e.evidence('refused'), m.whatRefused, 'connect', ['ECONNREFUSED'], m.adviceConnectStage),
   }),
   kit.check({
     id: 'connect-unreachable',
     category: 'error-handling',
-    title: 'SYN answered with ICMP host-unreachable: connect / EHOSTUNREACH',
+    title: m.tConnectUnreachable,
     points: 1,
     needs: ['unreachable'],
-    judge: (e) => failsOn(e.evidence('unreachable'), 'the router answered the SYN with ICMP host-unreachable', 'connect', ['EHOSTUNREACH'], "The socket's 'error' before 'connect' is the connect stage."),
+    judge: (e) => failsOn(e.evidence('unreachable'), m.whatUnreachable, 'connect', ['EHOSTUNREACH'], m.adviceConnectStage),
   }),
   kit.check({
     id: 'write-stage-reset',
     category: 'error-handling',
-    title: 'a reset while the request is still being written: write / EPIPE or ECONNRESET',
+    title: m.tWriteReset,
     points: 2,
     needs: ['write-reset'],
     judge(e) {
       const ev = e.evidence('write-reset');
       const reset = peerEvent(ev, 'reset');
-      if (!peerEvent(ev, 'accept')) return fail(`the peer at port ${ev.port} saw no connection from your host (${outcome(ev)}): look the host up and connect.`);
-      const what = `the peer read nothing of your ${ev.requestBytes}-byte request and reset the connection ${reset && peerEvent(ev, 'accept') ? ms(reset.t - peerEvent(ev, 'accept')!.t) : ''} after accepting it`;
-      return failsOn(ev, what, 'write', ['EPIPE', 'ECONNRESET'],
-        "The request cannot all fit in the socket's buffers, so the write was still in progress: move to the read stage only when the write's callback (or 'finish') says it is done.");
+      if (!peerEvent(ev, 'accept')) return fail(m.writeNoAccept({ port: ev.port, outcome: outcome(ev) }));
+      const what = m.whatWriteReset({ bytes: ev.requestBytes, after: reset && peerEvent(ev, 'accept') ? ms(reset.t - peerEvent(ev, 'accept')!.t) : '' });
+      return failsOn(ev, what, 'write', ['EPIPE', 'ECONNRESET'], m.adviceWrite);
     },
   }),
   kit.check({
     id: 'read-stage-reset',
     category: 'error-handling',
-    title: 'a reset after the request was written, mid-reply: read / ECONNRESET',
+    title: m.tReadReset,
     points: 2,
     needs: ['read-reset'],
     judge(e) {
       const ev = e.evidence('read-reset');
-      if (!peerEvent(ev, 'request')) return fail(`the peer never received the whole request (${outcome(ev)}): write all of it.`);
-      return failsOn(ev, 'the peer read the whole request, sent part of a reply, then reset', 'read', ['ECONNRESET'],
-        'Once the request is written, an error while the reply comes in belongs to the read stage.');
+      if (!peerEvent(ev, 'request')) return fail(m.readNoRequest(outcome(ev)));
+      return failsOn(ev, m.whatReadReset, 'read', ['ECONNRESET'], m.adviceRead);
     },
   }),
   kit.check({
     id: 'connect-timeout',
     category: 'timeouts',
-    title: 'SYNs dropped: connect / ETIMEDOUT when connectMs has passed',
+    title: m.tConnectTimeout,
     points: 2,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
-      const v = failsOn(ev, 'the firewall dropped every SYN', 'connect', ['ETIMEDOUT'],
-        'The kernel alone retries SYNs for minutes: start a timer of connectMs, and when it fires destroy the socket and resolve connect / ETIMEDOUT.');
+      const v = failsOn(ev, m.whatDropSyn, 'connect', ['ETIMEDOUT'], m.adviceConnectTimer);
       if (!v.pass) return v;
       const t = settledOf(ev)!.t - callOf(ev)!.t;
       const { connectMs } = ev.opts;
-      if (t < connectMs - 5) return fail(`resolved connect / ETIMEDOUT after ${ms(t)}, before connectMs (${ms(connectMs)}) had passed: give the handshake the whole connectMs.`);
-      if (t > connectMs + lateMs) return fail(`resolved connect / ETIMEDOUT after ${ms(t)}, long after connectMs (${ms(connectMs)}): your own timer of connectMs must end the connect.`);
-      return pass(`connect / ETIMEDOUT after ${ms(t)} (connectMs ${ms(connectMs)})`);
+      if (t < connectMs - 5) return fail(m.connectTooEarly({ elapsed: ms(t), connectMs: ms(connectMs) }));
+      if (t > connectMs + lateMs) return fail(m.connectTooLate({ elapsed: ms(t), connectMs: ms(connectMs) }));
+      return pass(m.connectOk({ elapsed: ms(t), connectMs: ms(connectMs) }));
     },
   }),
   kit.check({
     id: 'idle-timeout',
     category: 'timeouts',
-    title: 'no reply: idle / ETIMEDOUT idleMs after the request was written',
+    title: m.tIdleTimeout,
     points: 2,
     needs: ['silent'],
     judge(e) {
       const ev = e.evidence('silent');
       const req = peerEvent(ev, 'request');
-      if (!req) return fail(`the peer never received the whole ${ev.requestBytes}-byte request (${outcome(ev)}): write all of it, and give the idle timer no say until it is written.`);
-      const v = failsOn(ev, 'the peer read the whole request and answered nothing', 'idle', ['ETIMEDOUT'],
-        'Once the request is written, wait at most idleMs for the reply: an idle timer (socket.setTimeout(idleMs) or your own), then destroy the socket and resolve idle / ETIMEDOUT.');
+      if (!req) return fail(m.idleNoRequest({ bytes: ev.requestBytes, outcome: outcome(ev) }));
+      const v = failsOn(ev, m.whatSilent, 'idle', ['ETIMEDOUT'], m.adviceIdle);
       if (!v.pass) return v;
       // From the peer's record of the whole request to the outcome (the runner's signed record, the same clock). Not the peer's
       // view of the close: a client that half-closed once its request was written sent its FIN then, and its later close sends nothing.
       const t = settledOf(ev)!.t - req.t;
       const { idleMs } = ev.opts;
       if (t < idleMs - idleEarlyMs) {
-        return fail(
-          `the peer had your whole request ${ms(req.t - peerEvent(ev, 'accept')!.t)} after the connection opened (it held it unread ${ms(ev.holdMs ?? 0)}), and you gave up only ${ms(t)} after that, ` +
-            `before idleMs (${ms(idleMs)}): count idleMs from when the request was written (the write's callback), not from the connect.`,
-        );
+        return fail(m.idleTooEarly({ opened: ms(req.t - peerEvent(ev, 'accept')!.t), held: ms(ev.holdMs ?? 0), after: ms(t), idleMs: ms(idleMs) }));
       }
-      if (t > idleMs + lateMs) return fail(`gave up ${ms(t)} after the peer had the whole request, long after idleMs (${ms(idleMs)}): end the wait when the idle timer fires.`);
-      return pass(`idle / ETIMEDOUT ${ms(t)} after the peer had the whole request (idleMs ${ms(idleMs)})`);
+      if (t > idleMs + lateMs) return fail(m.idleTooLate({ after: ms(t), idleMs: ms(idleMs) }));
+      return pass(m.idleOk({ after: ms(t), idleMs: ms(idleMs) }));
     },
   }),
   kit.check({
     id: 'never-rejects',
     category: 'error-handling',
-    title: 'probe never rejects or throws, whatever fails',
+    title: m.tNeverRejects,
     points: 1,
     needs: ids,
     judge(e) {
       for (const id of ids) {
         const s = settledOf(e.evidence(id));
-        if (s && s.how !== 'resolved') return fail(`${id}: ${outcome(e.evidence(id))}. ${never}`);
+        if (s && s.how !== 'resolved') return fail(m.rejectedIn({ id, outcome: outcome(e.evidence(id)), never }));
       }
       const settled = ids.filter((id) => settledOf(e.evidence(id)));
-      if (settled.length === 0) return fail(`the promise settled in no scenario (${outcome(e.evidence('name-ok'))}).`);
-      return pass(`resolved in every scenario where it settled (${settled.length} of ${ids.length})`);
+      if (settled.length === 0) return fail(m.settledNowhere(outcome(e.evidence('name-ok'))));
+      return pass(m.neverOk({ settled: settled.length, total: ids.length }));
     },
   }),
   kit.check({
     id: 'no-syn-after-timeout',
     category: 'resources',
-    title: 'after the connect timeout, no more SYNs leave the learner host',
+    title: m.tNoSyn,
     points: 1,
     needs: ['drop-syn'],
     judge(e) {
       const ev = e.evidence('drop-syn');
       const syns = synsFrom(ev.learner.wire, ev.learnerAddress, ev.port);
       const s = settledOf(ev);
-      if (syns.length === 0) return fail(`no SYN crossed the router (${outcome(ev)}): probe never opened a connection to the port.`);
-      if (!s) return fail(`${syns.length} SYN(s) crossed the router and ${outcome(ev)}.`);
+      if (syns.length === 0) return fail(m.noSyn(outcome(ev)));
+      if (!s) return fail(m.synsNoOutcome({ syns: syns.length, outcome: outcome(ev) }));
       const late = syns.filter((x) => x.t > s.t + 100);
       if (late.length > 0) {
-        return fail(
-          `after the promise settled, your socket kept connecting: ${late.length} more SYN(s) crossed the router (the last ${ms(late[late.length - 1]!.t - s.t)} after). ` +
-            'When the connect timer fires, destroy() the socket.',
-        );
+        return fail(m.keptConnecting({ late: late.length, last: ms(late[late.length - 1]!.t - s.t) }));
       }
-      return pass(`${syns.length} SYN(s) before the outcome, none after`);
+      return pass(m.synOk(syns.length));
     },
   }),
   kit.check({
     id: 'closes-after-idle',
     category: 'resources',
-    title: 'after the idle timeout, the peer sees the connection closed',
+    title: m.tClosesIdle,
     points: 1,
     needs: ['silent'],
     judge(e) {
       const ev = e.evidence('silent');
       const s = settledOf(ev);
-      if (!s) return fail(`with a silent peer, ${outcome(ev)}, so there was no outcome after which to close.`);
-      if (!peerEvent(ev, 'accept')) return fail(`the peer saw no connection from your host (${outcome(ev)}).`);
+      if (!s) return fail(m.silentNoOutcome(outcome(ev)));
+      if (!peerEvent(ev, 'accept')) return fail(m.closeNoConnection(outcome(ev)));
       const closed = peerSawClose(ev);
       if (!closed || closed.t > s.t + closeWithinMs) {
-        return fail(
-          `with a silent peer the promise settled, but the peer saw your FIN or RST ${closed ? `only ${ms(closed.t - s.t)} after it` : 'not at all while we watched'}: ` +
-            'the socket stayed open. Destroy it when the idle timer fires, before resolving.',
-        );
+        return fail(m.stayedOpen(closed ? m.closedOnlyAfter(ms(closed.t - s.t)) : m.closedNotAtAll));
       }
-      const how = closed.type === 'end' ? 'a FIN' : closed.type === 'error' ? `a reset (${String(closed.code)})` : 'the close';
-      return pass(`the peer saw ${how} ${ms(Math.max(0, closed.t - s.t))} after the outcome`);
+      const how = closed.type === 'end' ? m.howFin : closed.type === 'error' ? m.howReset(String(closed.code)) : m.howClose;
+      return pass(m.closedOk({ how, after: ms(Math.max(0, closed.t - s.t)) }));
     },
   }),
   kit.check({
     id: 'nothing-left-behind',
     category: 'resources',
-    title: 'after every outcome, no socket or timer keeps the process alive',
+    title: m.tNothingLeft,
     points: 2,
     needs: ids,
     judge(e) {
@@ -578,23 +562,21 @@ const checks = [
         judged++;
         const exit = ev.learner.exit;
         if (!exit || exit.killedByHarness || exit.t - s.t > lingerLimitMs) {
-          const held = exit && !exit.killedByHarness ? ms(exit.t - s.t) : `more than ${ms(lingerLimitMs)}, until we stopped it`;
-          return fail(
-            `${id}: after the outcome (${outcome(ev)}), the process stayed alive ${held} (connectMs ${ms(ev.opts.connectMs)}, idleMs ${ms(ev.opts.idleMs)}): ` +
-              'a socket or a timer was left behind. On every outcome, clear your timers and destroy the socket.',
-          );
+          const held = exit && !exit.killedByHarness ? ms(exit.t - s.t) : m.heldUntilStopped(ms(lingerLimitMs));
+          return fail(m.lingered({ id, outcome: outcome(ev), held, connectMs: ms(ev.opts.connectMs), idleMs: ms(ev.opts.idleMs) }));
         }
       }
-      if (judged === 0) return fail(`the promise resolved in no scenario (${outcome(e.evidence('name-ok'))}).`);
-      return pass(`the process exited soon after the outcome in all ${judged} scenarios where probe settled`);
+      if (judged === 0) return fail(m.resolvedNowhere(outcome(e.evidence('name-ok'))));
+      return pass(m.exitedOk(judged));
     },
   }),
 ];
 
 export default {
   id: 'error-stages',
-  title: 'Place every failure on its stage',
-  part: 'Part 10 — The full request path: error codes by stage',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile, dns: dnsFile },

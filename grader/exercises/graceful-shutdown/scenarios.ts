@@ -9,6 +9,7 @@ import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
 import { exerciseKit, observe, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { ScenarioContext } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
+import { m } from './messages.ts';
 
 export const clientPeerFile = new URL('../../../harness/peers/http-client.ts', import.meta.url).pathname;
 
@@ -268,7 +269,7 @@ export function scenarios(draws: Draws) {
   return [
     kit.scenario({
       id: 'drain-sigterm',
-      title: 'SIGTERM with requests in flight and keep-alive connections open',
+      title: m.scDrain,
       lab,
       inherentWaitMs: p.drain.probeWorkMs + p.drain.leadMs + p.drain.longWorkMs,
       deadlineMs: 25_000,
@@ -276,7 +277,7 @@ export function scenarios(draws: Draws) {
     }),
     kit.scenario({
       id: 'drain-sigint',
-      title: 'SIGINT with a request in flight',
+      title: m.scInterrupt,
       lab,
       inherentWaitMs: p.interrupt.workMs,
       deadlineMs: 25_000,
@@ -284,7 +285,7 @@ export function scenarios(draws: Draws) {
     }),
     kit.scenario({
       id: 'deadline',
-      title: 'SIGTERM while work outlasts SHUTDOWN_TIMEOUT_MS',
+      title: m.scDeadline,
       lab,
       inherentWaitMs: p.deadline.leadMs + p.deadline.shutdownTimeoutMs!,
       deadlineMs: 25_000,
@@ -292,7 +293,7 @@ export function scenarios(draws: Draws) {
     }),
     kit.scenario({
       id: 'deadline-default',
-      title: 'SIGTERM while work outlasts the default deadline (SHUTDOWN_TIMEOUT_MS not set)',
+      title: m.scDeadlineDefault,
       lab,
       inherentWaitMs: p.defaultDeadline.leadMs + defaultShutdownTimeoutMs,
       deadlineMs: 25_000,

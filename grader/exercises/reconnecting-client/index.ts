@@ -21,7 +21,9 @@ import { nowMs, sleep } from '../../../harness/clock.ts';
 import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
 import { ms } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { RunnerConfig } from './runner.ts';
@@ -90,7 +92,7 @@ export interface ReconnectEvidence {
   closingAt?: number;
   watchEnd: number;
   /** What went wrong in the orchestration (a step that never happened): said in failures. */
-  stuck?: string;
+  stuck?: Localized;
 }
 
 type Evidence = { restart: ReconnectEvidence; blackhole: ReconnectEvidence };
@@ -144,15 +146,15 @@ function learnerSyns(ev: ReconnectEvidence): WireEvent[] {
 const fromLearnerOn = (ev: ReconnectEvidence, lp: number) => (e: WireEvent) => e.proto === 'tcp' && e.src === ev.learnerAddress && e.sport === lp && e.dport === ev.port;
 const fromPeerOn = (ev: ReconnectEvidence, lp: number) => (e: WireEvent) => e.proto === 'tcp' && e.src === ev.peerAddress && e.sport === ev.port && e.dport === lp;
 
-function outcome(ev: ReconnectEvidence): string {
-  return describeProcess(ev.learner) ?? 'the process was still running';
+function outcome(ev: ReconnectEvidence): Localized {
+  return describeProcessText(ev.learner) ?? m.stillRunning;
 }
 
-function crashed(ev: ReconnectEvidence): string | null {
+function crashed(ev: ReconnectEvidence): Localized | null {
   const threw = eventOf(ev.learner, 'threw');
-  if (threw) return `createReconnectingClient() or a method of its client threw (${String((threw.error as { message?: unknown } | undefined)?.message ?? threw.error ?? '')})`;
-  if (eventOf(ev.learner, 'crash') || eventOf(ev.learner, 'missing-export')) return describeProcess(ev.learner);
-  if (ev.learner.exit && (ev.closingAt === undefined || ev.learner.exit.t < ev.closingAt)) return `${outcome(ev)} before close() was called`;
+  if (threw) return m.threw(String((threw.error as { message?: unknown } | undefined)?.message ?? threw.error ?? ''));
+  if (eventOf(ev.learner, 'crash') || eventOf(ev.learner, 'missing-export')) return describeProcessText(ev.learner);
+  if (ev.learner.exit && (ev.closingAt === undefined || ev.learner.exit.t < ev.closingAt)) return m.beforeClose(outcome(ev));
   return null;
 }
 
@@ -208,9 +210,9 @@ async function runRestart(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEvid
     peer.send({ cmd: 'publish', parts, gapMs });
     await waitUntil(() => learner.events.filter((e) => e.type === 'message').length >= before + ms.length || !learner.running, 1500);
   };
-  const run = async (): Promise<string | undefined> => {
+  const run = async (): Promise<Localized | undefined> => {
     const p1 = peers[0]!;
-    if (!(await waitConnection(p1, ev, runner.topics, 0, 5000))) return 'your host never connected';
+    if (!(await waitConnection(p1, ev, runner.topics, 0, 5000))) return m.neverConnected;
     const connectedAt = nowMs();
     learner.send({ cmd: 'subscribe', topic: d.lateTopic });
     const sub = await learner.waitFor('subscribing', 2000);
@@ -228,7 +230,7 @@ async function runRestart(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEvid
     const p2 = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
     peers.push(p2);
     const all = [...runner.topics, d.lateTopic];
-    if (!(await waitConnection(p2, ev, all, 0, runner.maxDelayMs * 2 + 3000))) return 'after the server came back, your host never connected again';
+    if (!(await waitConnection(p2, ev, all, 0, runner.maxDelayMs * 2 + 3000))) return m.neverAfterRestart;
     await publish(p2, [m4], [line(m4)], 0);
     for (let i = 0; i < 2; i++) {
       await sleep(150);
@@ -236,7 +238,7 @@ async function runRestart(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEvid
       if (lp !== undefined) ev.droppedPorts.push(lp);
       const dropAt = nowMs();
       p2.send({ cmd: 'drop' });
-      if (!(await waitConnection(p2, ev, all, dropAt, runner.maxDelayMs * 2 + 2000))) return 'after the server hung up, your host never connected again';
+      if (!(await waitConnection(p2, ev, all, dropAt, runner.maxDelayMs * 2 + 2000))) return m.neverAfterHangUp;
     }
     await publish(p2, [m5], [line(m5)], 0);
     await sleep(200);
@@ -269,8 +271,8 @@ async function runBlackhole(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEv
     scenario: 'blackhole', port: d.port, learnerAddress: addr, peerAddress: lab.addresses.peers.server!, runner,
     lateTopics: [], published: [], peers: [], learner: undefined as unknown as ProcessRecord, droppedPorts: [], watchEnd: 0,
   };
-  const run = async (): Promise<string | undefined> => {
-    if (!(await waitConnection(peer, ev, runner.topics, 0, 5000))) return 'your host never connected';
+  const run = async (): Promise<Localized | undefined> => {
+    if (!(await waitConnection(peer, ev, runner.topics, 0, 5000))) return m.neverConnected;
     await sleep(d.blackholeAfterMs);
     const lp = lastAcceptPort(peer, addr)!;
     ev.blackholedPort = lp;
@@ -278,7 +280,7 @@ async function runBlackhole(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEv
     await lab.addFault({ id: 'blackhole-in', kind: 'drop', match: { peer: 'server', direction: 'to-learner', proto: 'tcp', sourcePort: d.port, port: lp } });
     ev.faultAt = nowMs();
     const at = ev.faultAt;
-    if (!(await waitConnection(peer, ev, runner.topics, at, runner.deadAfterMs + runner.heartbeatMs + runner.maxDelayMs + 3000))) return 'your host never connected again after the blackhole';
+    if (!(await waitConnection(peer, ev, runner.topics, at, runner.deadAfterMs + runner.heartbeatMs + runner.maxDelayMs + 3000))) return m.neverAfterBlackhole;
     await sleep(200);
     return undefined;
   };
@@ -338,7 +340,7 @@ function scenarios(draws: Draws): Scenario<ReconnectEvidence>[] {
   return [
     kit.scenario({
       id: 'restart',
-      title: 'the server is killed, stays down, comes back, then hangs up twice',
+      title: m.scRestart,
       lab: { peers: ['server'], watch: [{ peer: 'server', port: restart.port }] },
       inherentWaitMs: restart.liveMs + restart.downMs + rt.maxDelayMs + 2 * (150 + rt.minDelayMs) + 200,
       deadlineMs: 40_000,
@@ -346,7 +348,7 @@ function scenarios(draws: Draws): Scenario<ReconnectEvidence>[] {
     }),
     kit.scenario({
       id: 'blackhole',
-      title: 'the router blackholes the connection mid-stream',
+      title: m.scBlackhole,
       lab: { peers: ['server'], watch: [{ peer: 'server', port: blackhole.port }] },
       inherentWaitMs: blackhole.blackholeAfterMs + bt.deadAfterMs + bt.minDelayMs + 200,
       deadlineMs: 40_000,
@@ -364,60 +366,54 @@ function firstConn(ev: ReconnectEvidence): Conn | undefined {
 const gateCrash = (ev: ReconnectEvidence): Verdict | null => {
   const c = crashed(ev);
   if (!c) return null;
-  const advice = eventOf(ev.learner, 'crash') ? " Attach an 'error' listener to every socket you create: refused and reset connections are normal here." : '';
-  return fail(`in the ${ev.scenario} scenario ${c}.${advice}`);
+  const said = { scenario: ev.scenario, what: c };
+  return fail(eventOf(ev.learner, 'crash') ? m.crashInListen(said) : m.crashIn(said));
 };
 
 const checks = [
   kit.check({
     id: 'subscribes-on-connect',
     category: 'correctness',
-    title: 'connects at once and sends SUB for every topic subscribed before the connection was made',
+    title: m.tSubscribesOnConnect,
     points: 2,
     needs: ['restart', 'blackhole'],
     judge(e) {
       for (const ev of [e.evidence('restart'), e.evidence('blackhole')]) {
         const c = firstConn(ev);
-        if (!c) return fail(`the server at port ${ev.port} saw no connection from your host (${outcome(ev)}): connect with net.connect() as soon as the client is created.`);
+        if (!c) return fail(m.noFirstConnection({ port: ev.port, outcome: outcome(ev) }));
         const started = ev.learner.startedAt;
         const got = subs(c);
         const missing = ev.runner.topics.filter((t) => !got.has(t));
         if (missing.length) {
-          return fail(
-            `the first connection sent ${got.size ? [...got].map((t) => `SUB ${t}`).join(', ') : 'no SUB line'}, but the topics ${missing.join(', ')} were subscribed before it connected: ` +
-              `remember the topics, and on 'connect' write "SUB <topic>\\n" for each.`,
-          );
+          return fail(m.firstMissing({ sent: got.size ? [...got].map((t) => `SUB ${t}`).join(', ') : m.noSubLine, missing: missing.join(', ') }));
         }
-        if (c.acceptAt - started > 5000) return fail(`the first connection came ${ms(c.acceptAt - started)} after the process started: connect at once.`);
+        if (c.acceptAt - started > 5000) return fail(m.firstLate(ms(c.acceptAt - started)));
       }
-      return pass('the first connection of each scenario sent SUB for every topic subscribed so far');
+      return pass(m.subscribesOk);
     },
   }),
   kit.check({
     id: 'subscribe-while-connected',
     category: 'correctness',
-    title: 'subscribe() while connected sends SUB at once',
+    title: m.tSubscribeWhileConnected,
     points: 1,
     needs: ['restart'],
     judge(e) {
       const ev = e.evidence('restart');
       const late = ev.lateTopics[0];
       const c = firstConn(ev);
-      if (!late || !c) return fail(`${ev.stuck ?? 'no connection'} (${outcome(ev)}).`);
+      if (!late || !c) return fail(m.stuckWith({ what: ev.stuck ?? m.noConnection, outcome: outcome(ev) }));
       const l = c.lines.find((x) => x.text === `SUB ${late.topic}`);
       if (!l) {
-        return fail(
-          `subscribe('${late.topic}') was called while connected, and the open connection never carried "SUB ${late.topic}" (it lived ${ms((c.endAt ?? ev.watchEnd) - late.at)} more): ` +
-            `when the socket is connected, write the SUB line at once — not only on the next connect.`,
-        );
+        return fail(m.lateNotSent({ topic: late.topic, lived: ms((c.endAt ?? ev.watchEnd) - late.at) }));
       }
-      return pass(`"SUB ${late.topic}" reached the server ${ms(Math.max(0, l.t - late.at))} after subscribe() on the open connection`);
+      return pass(m.lateOk({ topic: late.topic, after: ms(Math.max(0, l.t - late.at)) }));
     },
   }),
   kit.check({
     id: 'resubscribes-after-reconnect',
     category: 'correctness',
-    title: 'every reconnect sends SUB again for every topic subscribed so far',
+    title: m.tResubscribes,
     points: 2,
     needs: ['restart', 'blackhole'],
     judge(e) {
@@ -432,26 +428,25 @@ const checks = [
           const shortLived = c.lines.length === 0 && c.endAt !== undefined && c.endAt - c.acceptAt < 150;
           if (missing.length && !shortLived) {
             return fail(
-              `in the ${ev.scenario} scenario a reconnection (from port ${c.localPort}) sent ${got.size ? [...got].map((t) => `SUB ${t}`).join(', ') : 'no SUB line'}, missing ${missing.join(', ')}: ` +
-                `a new connection is a new session — the server knows nothing of the old one. Send SUB for every topic on every 'connect'.`,
+              m.resubMissing({ scenario: ev.scenario, port: c.localPort, sent: got.size ? [...got].map((t) => `SUB ${t}`).join(', ') : m.noSubLine, missing: missing.join(', ') }),
             );
           }
           n++;
         }
       }
-      if (n === 0) return fail(`your host never connected again after a connection was lost (${e.evidence('restart').stuck ?? outcome(e.evidence('restart'))}): nothing to judge.`);
-      return pass(`each of the ${n} reconnections sent SUB for every topic subscribed so far`);
+      if (n === 0) return fail(m.neverReconnected(e.evidence('restart').stuck ?? outcome(e.evidence('restart'))));
+      return pass(m.resubOk(n));
     },
   }),
   kit.check({
     id: 'delivers-messages',
     category: 'correctness',
-    title: 'every MSG line reaches the listeners, across reconnects, however the bytes were split',
+    title: m.tDelivers,
     points: 2,
     needs: ['restart'],
     judge(e) {
       const ev = e.evidence('restart');
-      if (ev.published.length === 0) return fail(`no message could be published: ${ev.stuck ?? outcome(ev)}.`);
+      if (ev.published.length === 0) return fail(m.noPublish(ev.stuck ?? outcome(ev)));
       const got = ev.learner.events.filter((x) => x.type === 'message').map((x) => ({ topic: String(x.topic), payload: String(x.payload) }));
       const key = (m: Published) => `${m.topic} ${m.payload}`;
       const gotKeys = new Set(got.map(key));
@@ -459,53 +454,43 @@ const checks = [
       const sent = new Set(ev.published.map(key));
       const junk = got.filter((m) => !sent.has(key(m)));
       if (junk.length) {
-        return fail(
-          `your listener was called with ${junk.slice(0, 3).map((m) => JSON.stringify([m.topic, m.payload])).join(', ')}, which the server never sent as such: ` +
-            `TCP is a byte stream, not a message stream — keep the unfinished end of each chunk and split on "\\n"; a MSG line is "MSG <topic> <payload>".`,
-        );
+        return fail(m.junk(junk.slice(0, 3).map((x) => JSON.stringify([x.topic, x.payload])).join(', ')));
       }
       if (missing.length) {
-        return fail(
-          `the server sent ${ev.published.length} MSG lines (two in one segment, one split across two segments, others after reconnects); your listener never got ${missing
-            .map((m) => JSON.stringify([m.topic, m.payload]))
-            .join(', ')}. Buffer the bytes until "\\n", parse each whole line, and keep the listeners across reconnects.`,
-        );
+        return fail(m.missingMessages({ count: ev.published.length, list: missing.map((x) => JSON.stringify([x.topic, x.payload])).join(', ') }));
       }
-      return pass(`all ${ev.published.length} MSG lines reached the listener, including one split across two segments and two sharing one`);
+      return pass(m.deliversOk(ev.published.length));
     },
   }),
   kit.check({
     id: 'heartbeats',
     category: 'timeouts',
-    title: 'while connected, sends PING every heartbeatMs',
+    title: m.tHeartbeats,
     points: 2,
     needs: ['restart'],
     judge(e) {
       const ev = e.evidence('restart');
       const c = firstConn(ev);
       const h = ev.runner.heartbeatMs;
-      if (!c) return fail(`no connection to judge (${outcome(ev)}).`);
+      if (!c) return fail(m.noConnToJudge(outcome(ev)));
       const pings = c.lines.filter((l) => l.text === 'PING').map((l) => l.t);
       const end = c.endAt ?? ev.killedAt ?? ev.watchEnd;
       const span = end - c.acceptAt;
       const expected = Math.floor(span / h);
       if (pings.length < Math.max(2, Math.floor(expected * 0.5))) {
-        return fail(
-          `the connection was open for ${ms(span)} with heartbeatMs ${ms(h)}, and the server got ${pings.length} PING line(s): ` +
-            `while connected, write "PING\\n" every heartbeatMs (setInterval, cleared on 'close'). Without it a dead peer goes unnoticed.`,
-        );
+        return fail(m.fewPings({ span: ms(span), h: ms(h), count: pings.length }));
       }
-      if (pings.length > expected * 2 + 3) return fail(`the server got ${pings.length} PINGs in ${ms(span)} with heartbeatMs ${ms(h)}: send one per heartbeatMs, not more.`);
+      if (pings.length > expected * 2 + 3) return fail(m.manyPings({ count: pings.length, span: ms(span), h: ms(h) }));
       const gaps = pings.slice(1).map((t, i) => t - pings[i]!).sort((a, b) => a - b);
       const med = gaps[Math.floor(gaps.length / 2)]!;
-      if (med < h * 0.75 || med > h * 1.3 + 25) return fail(`PINGs came every ${ms(med)} (median) with heartbeatMs ${ms(h)}: send one every heartbeatMs.`);
-      return pass(`${pings.length} PINGs in ${ms(span)}, one every ${ms(med)} (median; heartbeatMs ${ms(h)})`);
+      if (med < h * 0.75 || med > h * 1.3 + 25) return fail(m.pingGap({ med: ms(med), h: ms(h) }));
+      return pass(m.pingsOk({ count: pings.length, span: ms(span), med: ms(med), h: ms(h) }));
     },
   }),
   kit.check({
     id: 'dead-connection-detected',
     category: 'timeouts',
-    title: 'a blackholed connection is destroyed deadAfterMs after the last byte received, and the client reconnects',
+    title: m.tDeadDetected,
     points: 2,
     needs: ['blackhole'],
     judge(e) {
@@ -513,19 +498,16 @@ const checks = [
       const g = gateCrash(ev);
       if (g) return g;
       const lp = ev.blackholedPort;
-      if (lp === undefined || ev.faultAt === undefined) return fail(`the flow was never blackholed: ${ev.stuck ?? outcome(ev)}.`);
+      if (lp === undefined || ev.faultAt === undefined) return fail(m.neverBlackholed(ev.stuck ?? outcome(ev)));
       const dead = ev.runner.deadAfterMs;
       const wire = ev.learner.wire;
       const lastIn = wire.filter((w) => fromPeerOn(ev, lp)(w) && w.verdict !== 'drop' && ((w.payload ?? 0) > 0 || w.flags.includes('syn'))).at(-1);
       const close = wire.find((w) => fromLearnerOn(ev, lp)(w) && w.t >= ev.faultAt! - lagMs && (w.flags.includes('fin') || w.flags.includes('rst')));
       const syn = learnerSyns(ev).find((w) => w.sport !== lp && w.t >= ev.faultAt! - lagMs);
       const noticed = [close?.t, syn?.t].filter((t): t is number => t !== undefined);
-      if (!lastIn) return fail(`no data from the server reached your host before the blackhole (${outcome(ev)}).`);
+      if (!lastIn) return fail(m.noDataBefore(outcome(ev)));
       if (noticed.length === 0) {
-        return fail(
-          `the router dropped every packet of the connection; ${ms(ev.watchEnd - lastIn.t)} later your host had neither closed it nor opened another: ` +
-            `a blackholed connection raises no error. Keep the time of the last byte received; when nothing has arrived for deadAfterMs (${ms(dead)}), destroy() the socket and reconnect.`,
-        );
+        return fail(m.neverNoticed({ later: ms(ev.watchEnd - lastIn.t), dead: ms(dead) }));
       }
       const at = Math.min(...noticed);
       // The server's own record of its last write bounds the last byte's crossing from below.
@@ -533,87 +515,78 @@ const checks = [
       const most = pongs.length ? at - Math.max(...pongs) : at - lastIn.t;
       const seen = at - lastIn.t;
       if (most < dead - deadEarlyMs(dead)) {
-        return fail(`your host gave up on the connection only ${ms(most)} after the last byte it received (deadAfterMs ${ms(dead)}): wait for deadAfterMs of silence; every byte received restarts the count.`);
+        return fail(m.gaveUpEarly({ after: ms(most), dead: ms(dead) }));
       }
       if (seen > dead + ev.runner.heartbeatMs + 3 * ev.runner.minDelayMs + deadLateMs) {
-        return fail(`your host gave up on the connection ${ms(seen)} after the last byte it received, long after deadAfterMs (${ms(dead)}): check the silence often (every heartbeat, say) and destroy() at once.`);
+        return fail(m.gaveUpLate({ after: ms(seen), dead: ms(dead) }));
       }
       const conns = connections(ev).filter((c) => c.acceptAt > ev.faultAt!);
-      if (conns.length === 0) return fail(`your host closed the blackholed connection after ${ms(seen)} of silence but never reconnected: schedule a reconnect on 'close'.`);
-      return pass(`the blackholed connection was given up ${ms(seen)} after the last byte received (deadAfterMs ${ms(dead)}), and a new connection was made`);
+      if (conns.length === 0) return fail(m.noReconnectAfterDead(ms(seen)));
+      return pass(m.deadOk({ after: ms(seen), dead: ms(dead) }));
     },
   }),
   kit.check({
     id: 'backoff-grows-capped',
     category: 'backoff',
-    title: 'while the server is down, attempts back off exponentially, capped at maxDelayMs',
+    title: m.tBackoffGrows,
     points: 2,
     needs: ['restart'],
     judge(e) {
       const ev = e.evidence('restart');
       const g = gateCrash(ev);
       if (g) return g;
-      if (ev.killedAt === undefined || ev.restartedAt === undefined) return fail(`the server was never killed: ${ev.stuck ?? outcome(ev)}.`);
+      if (ev.killedAt === undefined || ev.restartedAt === undefined) return fail(m.neverKilled(ev.stuck ?? outcome(ev)));
       const { minDelayMs: min, maxDelayMs: max } = ev.runner;
       const syns = learnerSyns(ev).filter((s) => s.t > ev.killedAt!);
       const down = syns.filter((s) => s.t <= ev.restartedAt!);
       if (down.length < 2) {
-        return fail(
-          `while the server was down for ${ms(ev.restartedAt - ev.killedAt)}, your host tried ${down.length} time(s): ` +
-            `after a refused or failed attempt, schedule the next one after a backoff delay (on 'close'), again and again.`,
-        );
+        return fail(m.fewAttempts({ down: ms(ev.restartedAt - ev.killedAt), tries: down.length }));
       }
       const upto = syns.slice(0, down.length + 1);
       const gaps = upto.slice(1).map((s, i) => s.t - upto[i]!.t);
       const biggest = Math.max(...gaps);
       const list = gaps.map((x) => Math.round(x)).join(', ');
       if (biggest < 2 * min + lagMs) {
-        return fail(
-          `while the server was down for ${ms(ev.restartedAt - ev.killedAt)}, your host made ${down.length} attempts, never more than ${ms(biggest)} apart (minDelayMs ${ms(min)}; gaps ${list} ms): ` +
-            `the delay must double after each failed attempt — min(maxDelayMs, minDelayMs * 2 ** (attempt - 1)), with jitter — or a fleet of clients hammers a server that is trying to come back.`,
-        );
+        return fail(m.noGrowth({ down: ms(ev.restartedAt - ev.killedAt), attempts: down.length, biggest: ms(biggest), min: ms(min), gaps: list }));
       }
       if (biggest > max * 1.3 + 2 * lagMs) {
-        return fail(`two attempts were ${ms(biggest)} apart (maxDelayMs ${ms(max)}; gaps ${list} ms): cap the delay at maxDelayMs, jitter included.`);
+        return fail(m.overCap({ biggest: ms(biggest), max: ms(max), gaps: list }));
       }
-      return pass(`${down.length} attempts while the server was down, gaps ${list} ms (minDelayMs ${ms(min)}, maxDelayMs ${ms(max)})`);
+      return pass(m.backoffOk({ attempts: down.length, gaps: list, min: ms(min), max: ms(max) }));
     },
   }),
   kit.check({
     id: 'backoff-resets',
     category: 'backoff',
-    title: 'after a connection that succeeded, the backoff starts again from minDelayMs',
+    title: m.tBackoffResets,
     points: 2,
     needs: ['restart'],
     judge(e) {
       const ev = e.evidence('restart');
       const g = gateCrash(ev);
       if (g) return g;
-      if (ev.droppedPorts.length < 2) return fail(`the server never got to hang up twice: ${ev.stuck ?? outcome(ev)}.`);
+      if (ev.droppedPorts.length < 2) return fail(m.neverHungUpTwice(ev.stuck ?? outcome(ev)));
       const min = ev.runner.minDelayMs;
       const bound = 3 * min + 2 * lagMs + 50;
       const waits: number[] = [];
       for (const lp of ev.droppedPorts) {
         const fin = ev.learner.wire.find((w) => fromPeerOn(ev, lp)(w) && w.flags.includes('fin'));
-        if (!fin) return fail(`the server hung up (FIN) but the router saw no FIN from it on port ${lp}.`);
+        if (!fin) return fail(m.noPeerFin(lp));
         const next = learnerSyns(ev).find((s) => s.t > fin.t - 5 && s.sport !== lp);
-        if (!next) return fail(`after the server hung up, your host never connected again: reconnect on 'close'.`);
+        if (!next) return fail(m.noReconnectAfterHangUp);
         waits.push(next.t - fin.t);
       }
       const worst = Math.max(...waits);
       if (worst > bound) {
-        return fail(
-          `the server came back and your host connected; when the server then hung up, the next attempt waited ${waits.map((w) => ms(w)).join(' and ')} (minDelayMs ${ms(min)}, maxDelayMs ${ms(ev.runner.maxDelayMs)}): ` +
-            `reset the attempt count on every successful 'connect', so the next outage starts again from minDelayMs.`,
-        );
+        return fail(m.noReset({ waits: m.both(waits.map((w) => ms(w))), min: ms(min), max: ms(ev.runner.maxDelayMs) }));
       }
-      return pass(`after each hang-up the next attempt came ${waits.map((w) => ms(w)).join(' and ')} later (minDelayMs ${ms(min)})`);
+      return pass(m.resetOk({ waits: m.both(waits.map((w) => ms(w))), min: ms(min) }));
     },
   }),
   kit.check({
     id: 'one-connection-at-a-time',
     category: 'resources',
-    title: 'at most one connection open or being opened at any time',
+    title: m.tOneConnection,
     points: 2,
     needs: ['restart'],
     judge(e) {
@@ -628,28 +601,25 @@ const checks = [
         if (lp !== undefined && !end.has(lp)) end.set(lp, w.t);
       }
       const syns = learnerSyns(ev);
-      if (connections(ev).length < 2) return fail(`your host never reconnected in the restart scenario (${ev.stuck ?? outcome(ev)}): nothing to judge.`);
+      if (connections(ev).length < 2) return fail(m.neverReconnectedRestart(ev.stuck ?? outcome(ev)));
       for (const s of syns) {
         const open = syns.filter((o) => o.t < s.t && o.sport !== s.sport && (end.get(o.sport!) ?? Infinity) > s.t);
         if (open.length) {
-          return fail(
-            `your host opened a connection (from port ${s.sport}) while another (from port ${open[0]!.sport}) was still open or being opened: ` +
-              `'error' is followed by 'close' — reconnect from one place ('close') and keep one socket at a time, or the connections multiply.`,
-          );
+          return fail(m.openedWhileOpen({ port: s.sport!, other: open[0]!.sport! }));
         }
       }
       const conns = connections(ev);
       for (const c of conns) {
         const other = conns.find((o) => o !== c && o.peer === c.peer && o.acceptAt < c.acceptAt && (o.endAt ?? Infinity) > c.acceptAt + 50);
-        if (other) return fail(`the server had two connections from your host open at once (ports ${other.localPort} and ${c.localPort}): keep one socket at a time.`);
+        if (other) return fail(m.twoOpen({ a: other.localPort, b: c.localPort }));
       }
-      return pass(`${syns.length} connection attempts, never two at once`);
+      return pass(m.oneOk(syns.length));
     },
   }),
   kit.check({
     id: 'survives-socket-errors',
     category: 'error-handling',
-    title: 'never crashes on a socket error (refused, reset)',
+    title: m.tSurvives,
     points: 2,
     needs: ['restart', 'blackhole'],
     judge(e) {
@@ -659,63 +629,57 @@ const checks = [
       }
       const ev = e.evidence('restart');
       const refused = learnerSyns(ev).filter((s) => ev.killedAt !== undefined && s.t > ev.killedAt && s.t < (ev.restartedAt ?? 0)).length;
-      return pass(`the process stayed up through the server's death, ${refused} refused attempts, and a blackhole`);
+      return pass(m.survivesOk(refused));
     },
   }),
   kit.check({
     id: 'close-stops-everything',
     category: 'shutdown',
-    title: 'close() ends the connection (FIN) and no SYN leaves afterwards',
+    title: m.tCloseStops,
     points: 2,
     needs: ['restart', 'blackhole'],
     judge(e) {
       for (const ev of [e.evidence('restart'), e.evidence('blackhole')]) {
-        if (ev.closingAt === undefined) return fail(`close() was never called in the ${ev.scenario} scenario: ${crashed(ev) ?? ev.stuck ?? outcome(ev)}.`);
+        if (ev.closingAt === undefined) return fail(m.closeNeverCalled({ scenario: ev.scenario, why: crashed(ev) ?? ev.stuck ?? outcome(ev) }));
         const after = learnerSyns(ev).filter((s) => s.t > ev.closingAt! + 30);
         if (after.length) {
-          return fail(
-            `after close(), your host sent ${after.length} SYN(s), the first ${ms(after[0]!.t - ev.closingAt)} later: ` +
-              `close() must cancel the pending reconnect timer and stop the 'close' handler from scheduling a new one (a "closed" flag).`,
-          );
+          return fail(m.synAfterClose({ count: after.length, first: ms(after[0]!.t - ev.closingAt) }));
         }
         // The blackholed flow's FIN may wait behind unacknowledged PINGs in the kernel's queue: not judged here.
         const conns = connections(ev).filter((c) => c.localPort !== ev.blackholedPort);
         const last = conns.at(-1);
         if (!last) continue;
         const fin = ev.learner.wire.find((w) => fromLearnerOn(ev, last.localPort)(w) && w.t >= ev.closingAt! - lagMs && (w.flags.includes('fin') || w.flags.includes('rst')));
-        if (!fin) return fail(`after close(), the router saw no FIN or RST from your host on the open connection (port ${last.localPort}): end or destroy the socket in close().`);
+        if (!fin) return fail(m.noFinOnClose(last.localPort));
       }
-      return pass('close() ended the open connection and no SYN left afterwards');
+      return pass(m.closeOk);
     },
   }),
   kit.check({
     id: 'close-lets-exit',
     category: 'resources',
-    title: 'after close() no timer or socket keeps the process alive',
+    title: m.tCloseLetsExit,
     points: 1,
     needs: ['restart', 'blackhole'],
     judge(e) {
       for (const ev of [e.evidence('restart'), e.evidence('blackhole')]) {
-        if (ev.closingAt === undefined) return fail(`close() was never called in the ${ev.scenario} scenario: ${crashed(ev) ?? ev.stuck ?? outcome(ev)}.`);
+        if (ev.closingAt === undefined) return fail(m.closeNeverCalled({ scenario: ev.scenario, why: crashed(ev) ?? ev.stuck ?? outcome(ev) }));
         const exit = ev.learner.exit;
         if (!exit || exit.killedByHarness || exit.t - ev.closingAt > lingerLimitMs) {
-          return fail(
-            `after close(), the process was still alive ${ms((exit?.t ?? ev.watchEnd) - ev.closingAt)} later, when we stopped it: ` +
-              `clear the heartbeat interval, the dead-connection timer and the reconnect timer in close(), and destroy the socket.`,
-          );
+          return fail(m.stillAlive(ms((exit?.t ?? ev.watchEnd) - ev.closingAt)));
         }
-        if (exit.code !== 0) return fail(`after close(), ${outcome(ev)}.`);
+        if (exit.code !== 0) return fail(m.exitedBadly(outcome(ev)));
       }
-      return pass('after close() the process exited by itself');
+      return pass(m.exitOk);
     },
   }),
 ];
 
 export default {
   id: 'reconnecting-client',
-  title: 'A resilient reconnecting client',
-  vi: { title: 'Client tự kết nối lại bền bỉ', part: 'Phần 10 — Client tự kết nối lại bền bỉ' },
-  part: 'Part 10 — A resilient reconnecting client',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   scenarios,
   checks,

@@ -15,8 +15,10 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom, type WireEvent } from '../../../harness/wire.ts';
 import type { Fault } from '../../../harness/faults.ts';
-import { errorSummary, ms, median, type ErrorShape } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil } from '../../kit/index.ts';
+import { errorSummaryText, ms, median, type ErrorShape } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil } from '../../kit/index.ts';
+import type { Localized } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { PeerAction, PeerConfig } from './peer.ts';
@@ -81,7 +83,7 @@ export interface RunEvidence {
   peer: AgentEvent[];
   learnerAddress: string;
   /** Why the run told us nothing (missing export, crash, …); null when it ran through. */
-  problem: string | null;
+  problem: Localized | null;
 }
 
 const nominal = (o: ResilientOptions, k: number): number => Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (k - 1));
@@ -113,7 +115,7 @@ async function run(ctx: ScenarioContext, cases: Case[], limitMs: number): Promis
     wire: [...lab.wire()],
     peer: [...peer.events],
     learnerAddress: lab.addresses.learner,
-    problem: ranThrough && Object.keys(results).length > 0 ? null : (describeProcess(rec) ?? 'the runner recorded no calls'),
+    problem: ranThrough && Object.keys(results).length > 0 ? null : (describeProcessText(rec) ?? m.noCalls),
   };
 }
 
@@ -220,7 +222,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   return [
     kit.scenario({
       id: 'exhaust',
-      title: 'every attempt fails: a 4xx; 5xx every time; every SYN refused or unreachable',
+      title: m.scExhaust,
       lab: { peers: ['server'], faults: faultsOf(exhaust) },
       inherentWaitMs: exhaustWait,
       deadlineMs: 30_000,
@@ -228,7 +230,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'recovers',
-      title: 'refused, 5xx, silent, reset, then 200; a trickling body; dropped SYNs',
+      title: m.scRecovers,
       lab: { peers: ['server'], faults: faultsOf(recovers) },
       inherentWaitMs: recoversWait,
       deadlineMs: 30_000,
@@ -260,24 +262,20 @@ function gapsOf(ev: RunEvidence, c: Case): number[] {
   return a.slice(1).map((s, i) => s.t - a[i]!.t);
 }
 
-function times(n: number): string {
-  return n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
-}
-
 /** What one resilientGet call did, in a phrase. */
-function outcome(ev: RunEvidence, c: Case): string {
+function outcome(ev: RunEvidence, c: Case): Localized {
   const r = resultOf(ev, c);
-  if (!r) return ev.problem ?? 'the call left no record';
-  const after = r.start ? ` after ${ms(r.t - r.start)}` : '';
-  if (r.kind === 'threw') return `resilientGet threw instead of returning a promise (${errorSummary(r.error)})`;
-  if (r.kind === 'pending') return 'the promise was still pending when we stopped waiting';
-  if (r.kind === 'resolved') return `the promise resolved${after} with ${r.body === null ? 'something that is not a string' : `a ${r.body!.length}-character string`}`;
-  return `the promise rejected${after} with ${errorSummary(r.error)}`;
+  if (!r) return ev.problem ?? m.noRecord;
+  const after = r.start ? m.afterElapsed(ms(r.t - r.start)) : '';
+  if (r.kind === 'threw') return m.outThrew(errorSummaryText(r.error));
+  if (r.kind === 'pending') return m.outPending;
+  if (r.kind === 'resolved') return m.outResolved({ after, what: r.body === null ? m.notAString : m.nCharString(r.body!.length) });
+  return m.outRejected({ after, error: errorSummaryText(r.error) });
 }
 
 /** The run told us nothing: a missing export, a crash. */
 function nothingRan(ev: RunEvidence): Verdict | null {
-  return Object.keys(ev.results).length === 0 ? fail(`${ev.problem ?? 'the runner recorded no calls'}.`) : null;
+  return Object.keys(ev.results).length === 0 ? fail(m.nothingRan(ev.problem ?? m.noCalls)) : null;
 }
 
 /** The connection that carried the peer's request n of a case: its source port, when it opened and when the learner closed it, on the wire. */
@@ -295,7 +293,7 @@ function connectionOf(ev: RunEvidence, c: Case, n: number) {
   return {
     req,
     start,
-    close: closeIdx < 0 ? undefined : { at: ev.wire[closeIdx]!, idx: closeIdx, how: ev.wire[closeIdx]!.flags.includes('rst') ? 'a reset' : 'a FIN' },
+    close: closeIdx < 0 ? undefined : { at: ev.wire[closeIdx]!, idx: closeIdx, how: ev.wire[closeIdx]!.flags.includes('rst') ? m.aReset : m.aFin },
     next: nextIdx < 0 ? undefined : { at: ev.wire[nextIdx]!, idx: nextIdx },
   };
 }
@@ -309,38 +307,32 @@ function codesOf(err: ErrorShape | undefined): string[] {
 
 // ── Checks ──────────────────────────────────────────────────────────────────
 
-function judgeTimedOut(ev: RunEvidence, c: Case, n: number, what: string): Verdict {
+function judgeTimedOut(ev: RunEvidence, c: Case, n: number, what: Localized): Verdict {
   const T = c.opts.attemptTimeoutMs;
   const conn = connectionOf(ev, c, n);
   if (!conn) {
     const reqs = requestsOf(ev, c).length;
-    return fail(`${what}: the peer never received request ${n} on port ${c.port} (it received ${reqs}; ${outcome(ev, c)}), so that attempt could not time out. Retry the failures before it.`);
+    return fail(m.neverReceived({ what, n, port: c.port, reqs, outcome: outcome(ev, c) }));
   }
-  const ended = conn.close && (!conn.next || conn.close.idx < conn.next.idx) ? { t: conn.close.at.t, via: conn.close.how } : conn.next ? { t: conn.next.at.t, via: 'the next attempt' } : undefined;
+  const ended = conn.close && (!conn.next || conn.close.idx < conn.next.idx) ? { t: conn.close.at.t, via: conn.close.how, byNext: false } : conn.next ? { t: conn.next.at.t, via: m.theNextAttempt, byNext: true } : undefined;
   if (!ended) {
-    return fail(
-      `${what}: the attempt was never given up: no FIN or reset from your side and no next attempt while we watched (${outcome(ev, c)}). ` +
-        `attemptTimeoutMs (${ms(T)}) bounds the whole attempt — connect, headers and body: start one timer per attempt and destroy the request when it fires.`,
-    );
+    return fail(m.neverGivenUp({ what, outcome: outcome(ev, c), timeout: ms(T) }));
   }
   const d = ended.t - conn.start.t;
   const k = n + (c.kind === 'mixed' ? 1 : 0);
-  const upper = ended.via === 'the next attempt' ? T + lateMs + 2 * 1.3 * nominal(c.opts, k) + 100 : T + lateMs;
-  if (d < T - earlyMs) return fail(`${what}: the attempt was given up ${ms(d)} after its SYN, before attemptTimeoutMs (${ms(T)}): give each attempt the whole attemptTimeoutMs.`);
+  const upper = ended.byNext ? T + lateMs + 2 * 1.3 * nominal(c.opts, k) + 100 : T + lateMs;
+  if (d < T - earlyMs) return fail(m.givenUpEarly({ what, elapsed: ms(d), timeout: ms(T) }));
   if (d > upper) {
-    return fail(
-      `${what}: the attempt was given up (${ended.via}) ${ms(d)} after its SYN, long after attemptTimeoutMs (${ms(T)}). ` +
-        `Start the attempt's timer when the attempt starts and let it cover the connect, the headers and the whole body; clear it only when the body has ended.`,
-    );
+    return fail(m.givenUpLate({ what, via: ended.via, elapsed: ms(d), timeout: ms(T) }));
   }
-  return pass(`${what}: given up ${ms(d)} after its SYN (${ended.via}; attemptTimeoutMs ${ms(T)})`);
+  return pass(m.givenUpOk({ what, elapsed: ms(d), via: ended.via, timeout: ms(T) }));
 }
 
 const checks = [
   kit.check({
     id: 'recovers-mixed',
     category: 'correctness',
-    title: 'refused, 5xx, silent, reset mid-body, then 200: resolves with the body of the 200',
+    title: m.tRecoversMixed,
     points: 3,
     needs: ['recovers'],
     judge(e) {
@@ -350,21 +342,21 @@ const checks = [
       const c = ev.cases.find((x) => x.kind === 'mixed')!;
       const r = resultOf(ev, c);
       const reqs = requestsOf(ev, c).length;
-      const head = `the router refused the first connection, then the peer answered ${c.status}, said nothing, reset mid-body and answered 200 (maxAttempts ${c.opts.maxAttempts})`;
-      if (r?.kind === 'resolved' && r.body === c.body && reqs === 4) return pass(`${head}: resolved with the 200's body after 4 retries`);
+      const head = m.mixedHead({ status: c.status!, max: c.opts.maxAttempts });
+      if (r?.kind === 'resolved' && r.body === c.body && reqs === 4) return pass(m.mixedOk(head));
       if (r?.kind === 'resolved' && r.body !== c.body) {
-        const which = reqs === 1 ? `the ${c.status}'s body` : `${r.body === null ? 'a non-string' : `a ${r.body!.length}-character string`}, not the 200's ${c.body!.length}-character body`;
-        return fail(`${head}; the peer received ${reqs} request(s) and the promise resolved with ${which}. Only a 2xx is a success: a 5xx is a failure to retry, and resolve with the whole body of the 2xx.`);
+        const which = reqs === 1 ? m.bodyOfStatus(c.status!) : m.notThe200({ got: r.body === null ? m.aNonString : m.nCharString(r.body!.length), length: c.body!.length });
+        return fail(m.mixedWrongBody({ head, reqs, which }));
       }
-      if (r?.kind === 'resolved') return fail(`${head}; the promise resolved but the peer received ${reqs} requests, not 4: stop at the first 2xx.`);
-      const stopped = ['after the refusal (ECONNREFUSED)', `after the ${c.status}`, 'at the silent attempt: it needs a timeout, then a retry', 'after the reset mid-body (ECONNRESET)', 'at the 200'][Math.min(reqs, 4)];
-      return fail(`${head}; the peer received ${reqs} request(s) and ${outcome(ev, c)}: your retries stopped ${stopped}. Retry on 5xx, refusals, resets and timed-out attempts alike.`);
+      if (r?.kind === 'resolved') return fail(m.mixedTooMany({ head, reqs }));
+      const stopped = [m.stoppedRefusal, m.stoppedStatus(c.status!), m.stoppedSilent, m.stoppedReset, m.stopped200][Math.min(reqs, 4)]!;
+      return fail(m.mixedStopped({ head, reqs, outcome: outcome(ev, c), stopped }));
     },
   }),
   kit.check({
     id: 'rejects-4xx-at-once',
     category: 'error-handling',
-    title: 'a 4xx rejects at once, without a retry',
+    title: m.tRejects4xx,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -375,18 +367,18 @@ const checks = [
       const r = resultOf(ev, c);
       const reqs = requestsOf(ev, c).length;
       const attempts = attemptsOf(ev, c).length;
-      const head = `the peer answered ${c.status} (maxAttempts ${c.opts.maxAttempts})`;
-      if (r?.kind !== 'rejected') return fail(`${head} and ${outcome(ev, c)}. A 4xx is the client's mistake: reject with it.`);
+      const head = m.head4xx({ status: c.status!, max: c.opts.maxAttempts });
+      if (r?.kind !== 'rejected') return fail(m.notRejected4xx({ head, outcome: outcome(ev, c) }));
       if (reqs !== 1 || attempts > 1) {
-        return fail(`${head}; the peer received ${reqs} request(s) over ${attempts} connection(s): a 4xx will not get better by asking again. Reject at once, without a retry.`);
+        return fail(m.retried4xx({ head, reqs, attempts }));
       }
-      return pass(`${head}: one request, then the promise rejected`);
+      return pass(m.ok4xx(head));
     },
   }),
   kit.check({
     id: 'errors-name-status',
     category: 'error-handling',
-    title: "a 4xx's rejection and a run of 5xx's name the status code in the message",
+    title: m.tErrorsNameStatus,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -395,19 +387,19 @@ const checks = [
       if (none) return none;
       for (const c of casesOf(ev, ['4xx', '5xx'])) {
         const r = resultOf(ev, c);
-        if (r?.kind !== 'rejected') return fail(`the peer answered ${c.status} to every request and ${outcome(ev, c)}: reject with an error that names the status.`);
+        if (r?.kind !== 'rejected') return fail(m.statusNotRejected({ status: c.status!, outcome: outcome(ev, c) }));
         const msg = (r.error as ErrorShape | undefined)?.message ?? '';
         if (!msg.includes(String(c.status))) {
-          return fail(`the peer answered ${c.status} and the rejection was ${errorSummary(r.error)}: the caller cannot tell why it failed. Put the status in the message, e.g. "HTTP ${c.status}".`);
+          return fail(m.statusNotNamed({ status: c.status!, error: errorSummaryText(r.error) }));
         }
       }
-      return pass('every status rejection named its status code');
+      return pass(m.statusOk);
     },
   }),
   kit.check({
     id: 'exhausts-5xx',
     category: 'correctness',
-    title: '5xx every time: exactly maxAttempts requests, then rejects',
+    title: m.tExhausts5xx,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -418,18 +410,18 @@ const checks = [
         const r = resultOf(ev, c);
         const reqs = requestsOf(ev, c).length;
         const M = c.opts.maxAttempts;
-        const head = `the peer answered ${c.status} to every request (maxAttempts ${M}); it received ${reqs} request(s) and ${outcome(ev, c)}`;
-        if (r?.kind === 'resolved') return fail(`${head}. A 5xx is a failure, not a result: retry it, and reject when the attempts run out.`);
-        if (reqs !== M) return fail(`${head}. maxAttempts counts every attempt, the first one too: make exactly ${M}.`);
-        if (r?.kind !== 'rejected') return fail(`${head}. Once the attempts run out, reject with the last error.`);
+        const head = m.head5xx({ status: c.status!, max: M, reqs, outcome: outcome(ev, c) });
+        if (r?.kind === 'resolved') return fail(m.resolved5xx(head));
+        if (reqs !== M) return fail(m.countsEveryAttempt({ head, max: M }));
+        if (r?.kind !== 'rejected') return fail(m.rejectWithLast(head));
       }
-      return pass('every client made exactly maxAttempts requests, then rejected');
+      return pass(m.ok5xx);
     },
   }),
   kit.check({
     id: 'exhausts-connection-errors',
     category: 'correctness',
-    title: 'every SYN refused or unreachable: exactly maxAttempts connection attempts, then rejects',
+    title: m.tExhaustsConnection,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -440,21 +432,21 @@ const checks = [
         const n = synsOf(ev, c).length;
         const M = c.opts.maxAttempts;
         const r = resultOf(ev, c);
-        const how = c.kind === 'refused' ? 'refused with a TCP reset (ECONNREFUSED)' : 'answered with ICMP host-unreachable (EHOSTUNREACH)';
-        const head = `the router ${how} every SYN to port ${c.port} (maxAttempts ${M}); ${n} SYN(s) crossed it and ${outcome(ev, c)}`;
+        const how = c.kind === 'refused' ? m.howRefused : m.howUnreachable;
+        const head = m.headConnection({ how, port: c.port, max: M, syns: n, outcome: outcome(ev, c) });
         if (n !== M) {
-          const hint = n < M ? 'A refused or unreachable connect is worth retrying: the service may be restarting.' : 'maxAttempts counts every attempt, the first one too.';
-          return fail(`${head}. ${hint} Make exactly ${M} attempts.`);
+          const hint = n < M ? m.hintTooFew : m.hintTooMany;
+          return fail(m.connectionCount({ head, hint, max: M }));
         }
-        if (r?.kind !== 'rejected') return fail(`${head}. Once the attempts run out, reject with the last error.`);
+        if (r?.kind !== 'rejected') return fail(m.rejectWithLast(head));
       }
-      return pass('every client made exactly maxAttempts connection attempts on the wire, then rejected');
+      return pass(m.okConnection);
     },
   }),
   kit.check({
     id: 'connection-error-code',
     category: 'error-handling',
-    title: "out of attempts on a connection error: rejects with that error's code",
+    title: m.tConnectionErrorCode,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -464,18 +456,18 @@ const checks = [
       for (const c of casesOf(ev, ['refused', 'unreachable'])) {
         const r = resultOf(ev, c);
         const want = c.kind === 'refused' ? 'ECONNREFUSED' : 'EHOSTUNREACH';
-        if (r?.kind !== 'rejected') return fail(`every connection to port ${c.port} failed with ${want} and ${outcome(ev, c)}: reject with the last error.`);
+        if (r?.kind !== 'rejected') return fail(m.codeNotRejected({ port: c.port, want, outcome: outcome(ev, c) }));
         if (!codesOf(r.error as ErrorShape).includes(want)) {
-          return fail(`every connection to port ${c.port} failed with ${want}, and the rejection was ${errorSummary(r.error)}: the caller needs the code. Reject with the last error itself (or keep it as the cause).`);
+          return fail(m.codeMissing({ port: c.port, want, error: errorSummaryText(r.error) }));
         }
       }
-      return pass('rejected with ECONNREFUSED and EHOSTUNREACH, as the last attempts failed');
+      return pass(m.codeOk);
     },
   }),
   kit.check({
     id: 'backoff-waits',
     category: 'backoff',
-    title: 'waits between attempts: refused connections are not retried in a burst',
+    title: m.tBackoffWaits,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -483,25 +475,22 @@ const checks = [
       const none = nothingRan(ev);
       if (none) return none;
       const cs = casesOf(ev, ['refused', 'unreachable']).filter((c) => attemptsOf(ev, c).length >= 2);
-      if (cs.length === 0) return fail('no client retried a refused or unreachable connection, so there were no waits to measure.');
+      if (cs.length === 0) return fail(m.noRetries);
       const sums = cs.map((c) => gapsOf(ev, c).reduce((a, b) => a + b, 0));
       const expected = cs.map((c) => nominalSum(c.opts, 1, attemptsOf(ev, c).length - 1));
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const waited = mean(sums);
       const nom = mean(expected);
       if (waited < waitFloor * nom) {
-        return fail(
-          `every SYN was refused at once, and the next SYN followed after ${ms(waited)} in all per client (mean over ${cs.length}), ` +
-            `where baseDelayMs ${cs[0]!.opts.baseDelayMs} doubling makes about ${ms(nom)} before jitter: a burst against a failing service. Wait (and await the wait) between attempts.`,
-        );
+        return fail(m.burst({ waited: ms(waited), clients: cs.length, base: cs[0]!.opts.baseDelayMs, nominal: ms(nom) }));
       }
-      return pass(`SYN gaps added up to ${ms(waited)} per client (mean; about ${ms(nom)} nominal)`);
+      return pass(m.waitsOk({ waited: ms(waited), nominal: ms(nom) }));
     },
   }),
   kit.check({
     id: 'backoff-grows',
     category: 'backoff',
-    title: 'the waits grow exponentially from baseDelayMs',
+    title: m.tBackoffGrows,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -511,7 +500,7 @@ const checks = [
       const all = casesOf(ev, ['refused', 'unreachable']);
       const M = all[0]!.opts.maxAttempts;
       const cs = all.filter((c) => gapsOf(ev, c).length >= M - 1);
-      if (cs.length < all.length / 2) return fail(`only ${cs.length} of ${all.length} clients made maxAttempts (${M}) connection attempts, too few to see the waits grow.`);
+      if (cs.length < all.length / 2) return fail(m.tooFewToGrow({ count: cs.length, total: all.length, max: M }));
       const o = cs[0]!.opts;
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       const first = mean(cs.map((c) => gapsOf(ev, c)[0]!));
@@ -520,18 +509,16 @@ const checks = [
       const medians = Array.from({ length: M - 1 }, (_, i) => Math.round(median(cs.map((c) => gapsOf(ev, c)[i]!))));
       if (late < growthEnvelope * lateNominal || late / 2 < growthRatio * first) {
         return fail(
-          `with baseDelayMs ${o.baseDelayMs} and maxDelayMs ${o.maxDelayMs}, the waits before each retry (median over ${cs.length} clients) were ${medians.join(', ')} ms; ` +
-            `doubling from the base they would be about ${Array.from({ length: M - 1 }, (_, i) => nominal(o, i + 1)).join(', ')} ms before jitter. ` +
-            'Make the delay before retry k baseDelayMs × 2^(k−1), capped at maxDelayMs, then add jitter.',
+          m.noGrowth({ base: o.baseDelayMs, maxDelay: o.maxDelayMs, clients: cs.length, medians, nominals: Array.from({ length: M - 1 }, (_, i) => nominal(o, i + 1)) }),
         );
       }
-      return pass(`median waits ${medians.join(', ')} ms (nominal ${Array.from({ length: M - 1 }, (_, i) => nominal(o, i + 1)).join(', ')} ms)`);
+      return pass(m.growsOk({ medians, nominals: Array.from({ length: M - 1 }, (_, i) => nominal(o, i + 1)) }));
     },
   }),
   kit.check({
     id: 'backoff-jittered',
     category: 'backoff',
-    title: 'the waits are randomised: clients that failed together do not retry together',
+    title: m.tBackoffJittered,
     points: 1,
     needs: ['exhaust'],
     judge(e) {
@@ -542,7 +529,7 @@ const checks = [
       const M = all[0]!.opts.maxAttempts;
       const o = all[0]!.opts;
       const cs = all.filter((c) => gapsOf(ev, c).length >= M - 1);
-      if (cs.length < 4) return fail(`only ${cs.length} of ${all.length} clients made maxAttempts (${M}) connection attempts, too few to compare their waits.`);
+      if (cs.length < 4) return fail(m.tooFewToCompare({ count: cs.length, total: all.length, max: M }));
       // From retry 3 on, the nominal delay stands far above the trace's timing noise.
       const steps = Array.from({ length: M - 3 }, (_, i) => i + 3);
       const quart = (xs: number[], p: number) => {
@@ -558,18 +545,15 @@ const checks = [
       const k = steps[steps.length - 1]!;
       const waits = cs.map((c) => Math.round(gapsOf(ev, c)[k - 1]!)).sort((a, b) => a - b);
       if (spread < minSpread) {
-        return fail(
-          `${cs.length} clients refused at the same moment retried in lockstep: before attempt ${k + 1} they waited ${waits.join(', ')} ms. ` +
-            'Every client then hits the recovering service at the same instant — randomise each delay (jitter), e.g. a random wait between 0 and the capped delay.',
-        );
+        return fail(m.lockstep({ clients: cs.length, next: k + 1, waits }));
       }
-      return pass(`before attempt ${k + 1}, ${cs.length} clients waited ${waits.join(', ')} ms`);
+      return pass(m.jitterOk({ next: k + 1, clients: cs.length, waits }));
     },
   }),
   kit.check({
     id: 'backoff-capped',
     category: 'backoff',
-    title: 'the waits stop growing at maxDelayMs',
+    title: m.tBackoffCapped,
     points: 2,
     needs: ['exhaust'],
     judge(e) {
@@ -581,24 +565,31 @@ const checks = [
       const M = o.maxAttempts;
       const cs = all.filter((c) => gapsOf(ev, c).length >= M - 1);
       if (cs.length < all.length / 2) {
-        return fail(`the peer answered 5xx to every request, but only ${cs.length} of ${all.length} clients made all ${M} attempts (${outcome(ev, all[0]!)}), too few to see the cap.`);
+        return fail(m.tooFewToCap({ count: cs.length, total: all.length, max: M, outcome: outcome(ev, all[0]!) }));
       }
       const steps = [M - 2, M - 1];
       const meds = steps.map((k) => median(cs.map((c) => gapsOf(ev, c)[k - 1]!)));
       const limit = capSlack * o.maxDelayMs;
-      if (meds.some((m) => m > limit)) {
+      if (meds.some((x) => x > limit)) {
         return fail(
-          `with baseDelayMs ${o.baseDelayMs} and maxDelayMs ${o.maxDelayMs}, the median waits before attempts ${steps[0]! + 1} and ${steps[1]! + 1} were ${meds.map((m) => ms(m)).join(' and ')} ` +
-            `(uncapped: ${ms(o.baseDelayMs * 2 ** (steps[0]! - 1))} and ${ms(o.baseDelayMs * 2 ** (steps[1]! - 1))}). Cap the delay at maxDelayMs: min(maxDelayMs, baseDelayMs × 2^(k−1)).`,
+          m.pastCap({
+            base: o.baseDelayMs,
+            maxDelay: o.maxDelayMs,
+            first: steps[0]! + 1,
+            second: steps[1]! + 1,
+            medians: meds.map((x) => ms(x)),
+            uncappedFirst: ms(o.baseDelayMs * 2 ** (steps[0]! - 1)),
+            uncappedSecond: ms(o.baseDelayMs * 2 ** (steps[1]! - 1)),
+          }),
         );
       }
-      return pass(`median waits ${meds.map((m) => ms(m)).join(' and ')} at the last two retries (maxDelayMs ${ms(o.maxDelayMs)})`);
+      return pass(m.capOk({ medians: meds.map((x) => ms(x)), maxDelay: ms(o.maxDelayMs) }));
     },
   }),
   kit.check({
     id: 'attempt-timeout-silent',
     category: 'timeouts',
-    title: 'a silent server: the attempt is given up attemptTimeoutMs after it began',
+    title: m.tTimeoutSilent,
     points: 2,
     needs: ['recovers'],
     judge(e) {
@@ -606,13 +597,13 @@ const checks = [
       const none = nothingRan(ev);
       if (none) return none;
       const c = ev.cases.find((x) => x.kind === 'mixed')!;
-      return judgeTimedOut(ev, c, 2, 'the peer read the request and answered nothing');
+      return judgeTimedOut(ev, c, 2, m.whatSilent);
     },
   }),
   kit.check({
     id: 'attempt-timeout-trickle',
     category: 'timeouts',
-    title: 'a body that trickles forever: the attempt is given up attemptTimeoutMs after it began',
+    title: m.tTimeoutTrickle,
     points: 2,
     needs: ['recovers'],
     judge(e) {
@@ -621,42 +612,39 @@ const checks = [
       if (none) return none;
       const c = ev.cases.find((x) => x.kind === 'trickle')!;
       const bytes = peerOf(ev, c, 'chunk').length;
-      const v = judgeTimedOut(ev, c, 1, `the peer sent headers, then a body byte every ${ms((c.actions[0] as { everyMs: number }).everyMs)} (${bytes} in all)`);
+      const v = judgeTimedOut(ev, c, 1, m.whatTrickle({ every: ms((c.actions[0] as { everyMs: number }).everyMs), bytes }));
       return v;
     },
   }),
   kit.check({
     id: 'closes-before-retry',
     category: 'resources',
-    title: "a timed-out attempt's connection is closed before the next attempt starts",
+    title: m.tClosesBeforeRetry,
     points: 2,
     needs: ['recovers'],
     judge(e) {
       const ev = e.evidence('recovers');
       const none = nothingRan(ev);
       if (none) return none;
-      const seen: string[] = [];
-      for (const [kind, n, what] of [['mixed', 2, 'silent server'], ['trickle', 1, 'trickling body']] as const) {
+      const seen: Localized[] = [];
+      for (const [kind, n, what] of [['mixed', 2, m.silentServer], ['trickle', 1, m.tricklingBody]] as const) {
         const c = ev.cases.find((x) => x.kind === kind)!;
         const conn = connectionOf(ev, c, n);
-        if (!conn) return fail(`${what}: the peer never received that request (${outcome(ev, c)}), so no timed-out connection could be closed.`);
-        if (!conn.next) return fail(`${what}: after the attempt timed out there was no next attempt (${outcome(ev, c)}). A timed-out attempt is a failure to retry, like a 5xx.`);
+        if (!conn) return fail(m.closeNoRequest({ what, outcome: outcome(ev, c) }));
+        if (!conn.next) return fail(m.closeNoNext({ what, outcome: outcome(ev, c) }));
         if (!conn.close || conn.close.idx > conn.next.idx) {
-          const late = conn.close ? `only ${ms(conn.close.at.t - conn.next.at.t)} after the next attempt's SYN` : 'not at all while we watched';
-          return fail(
-            `${what}: the next attempt's SYN left your host while the timed-out connection was still open — the router saw its FIN or reset ${late}. ` +
-              'Rejecting the attempt is not enough: destroy the request (req.destroy(), or abort the fetch) so its socket closes before you retry.',
-          );
+          const late = conn.close ? m.closedLateBy(ms(conn.close.at.t - conn.next.at.t)) : m.closedNever;
+          return fail(m.closedTooLate({ what, late }));
         }
-        seen.push(`${what}: ${conn.close.how} ${ms(conn.next.at.t - conn.close.at.t)} before the next SYN`);
+        seen.push(m.closedBefore({ what, how: conn.close.how, gap: ms(conn.next.at.t - conn.close.at.t) }));
       }
-      return pass(seen.join('; '));
+      return pass(m.closedOk(seen));
     },
   }),
   kit.check({
     id: 'connect-timeout-retried',
     category: 'timeouts',
-    title: 'SYNs dropped at first: the call still resolves',
+    title: m.tConnectTimeoutRetried,
     points: 1,
     needs: ['recovers'],
     judge(e) {
@@ -666,17 +654,14 @@ const checks = [
       const c = ev.cases.find((x) => x.kind === 'syn-drop')!;
       const r = resultOf(ev, c);
       const syns = synsOf(ev, c).length;
-      if (r?.kind === 'resolved' && r.body === c.body) return pass(`the firewall dropped the first 2 SYNs; resolved with the body after ${ms(r.t - r.start)}`);
-      return fail(
-        `the firewall silently dropped the first 2 SYNs to port ${c.port}, then let them through (attemptTimeoutMs ${ms(c.opts.attemptTimeoutMs)}, maxAttempts ${c.opts.maxAttempts}); ` +
-          `${syns} SYN(s) crossed the router and ${outcome(ev, c)}. A connect that does not finish within attemptTimeoutMs is a timed-out attempt: give it up and retry.`,
-      );
+      if (r?.kind === 'resolved' && r.body === c.body) return pass(m.droppedOk(ms(r.t - r.start)));
+      return fail(m.droppedFail({ port: c.port, timeout: ms(c.opts.attemptTimeoutMs), max: c.opts.maxAttempts, syns, outcome: outcome(ev, c) }));
     },
   }),
   kit.check({
     id: 'no-syn-after-settle',
     category: 'resources',
-    title: 'once the promise has settled, no more connection attempts',
+    title: m.tNoSynAfterSettle,
     points: 1,
     needs: ['exhaust', 'recovers'],
     judge(e) {
@@ -691,26 +676,24 @@ const checks = [
           settled++;
           const late = attemptsOf(ev, c).filter((s) => s.t > r.t + afterSettleMs);
           if (late.length > 0) {
-            return fail(
-              `port ${c.port}: ${outcome(ev, c)}, yet ${late.length} more connection attempt(s) crossed the router after that (the first ${ms(late[0]!.t - r.t)} later). ` +
-                'When you settle the promise, stop the loop too: return (or break) right after resolving or rejecting.',
-            );
+            return fail(m.synAfterSettle({ port: c.port, outcome: outcome(ev, c), late: late.length, first: ms(late[0]!.t - r.t) }));
           }
         }
       }
       if (settled === 0) {
         const ev = e.evidence('exhaust');
-        return fail(`no promise settled (${ev.cases[0] ? outcome(ev, ev.cases[0]) : 'no calls'}), so there was no end after which to watch for connection attempts.`);
+        return fail(m.noneSettled(ev.cases[0] ? outcome(ev, ev.cases[0]) : m.noCallsAtAll));
       }
-      return pass(`no connection attempt after any of the ${settled} promises settled`);
+      return pass(m.settleOk(settled));
     },
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'resilient-get',
-  title: 'A small resilient HTTP client',
-  part: 'Part 10 — Putting it together',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },

@@ -11,8 +11,10 @@
  */
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
-import { errorSummary, ms, type ErrorShape } from '../../evidence.ts';
-import { describeProcess, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { errorSummaryText, ms, type ErrorShape } from '../../evidence.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { join, type Localized, type Text } from '../../i18n.ts';
+import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Action, Route, SafePeerConfig } from './peer.ts';
@@ -101,12 +103,12 @@ export interface RunEvidence {
   peer: AgentEvent[];
   learner: ProcessRecord;
   /** Why the run told us nothing (missing export, crash); null when it ran through. */
-  problem: string | null;
+  problem: Text | null;
 }
 
-function describeProblem(rec: ProcessRecord): string | null {
+function describeProblem(rec: ProcessRecord): Localized | null {
   const ranThrough = eventOf(rec, 'done') && !eventOf(rec, 'missing-export') && !eventOf(rec, 'crash');
-  return ranThrough ? null : (describeProcess(rec) ?? 'the runner did not finish');
+  return ranThrough ? null : (describeProcessText(rec) ?? m.runnerDidNotFinish);
 }
 
 async function run(ctx: ScenarioContext, plan: ScenarioPlan, limitMs: number): Promise<RunEvidence> {
@@ -337,7 +339,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   return [
     kit.scenario({
       id: 'retryable',
-      title: 'GET, HEAD, PUT and DELETE against 5xx answers, resets and a 4xx',
+      title: m.scRetryable,
       lab: { peers: ['server'] },
       inherentWaitMs: waitOf(plans.retryable, (c) => (/^get-(fails|grows)/.test(c.cfg.id) ? c.cfg.opts.maxAttempts - 1 : c.script.length)),
       deadlineMs: 25_000,
@@ -345,7 +347,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'unsafe',
-      title: 'POST /charge and PATCH without a key, POST with an Idempotency-Key',
+      title: m.scUnsafe,
       lab: { peers: ['server'] },
       inherentWaitMs: waitOf(plans.unsafe, (c) => (c.cfg.id === 'post-keyed' ? 2 : 0)),
       deadlineMs: 25_000,
@@ -353,7 +355,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'hung',
-      title: 'attempts that get no answer within attemptTimeoutMs',
+      title: m.scHung,
       lab: { peers: ['server'] },
       inherentWaitMs: 2 * hungOpts.attemptTimeoutMs + nominal(hungOpts, 1),
       deadlineMs: 25_000,
@@ -361,7 +363,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
     }),
     kit.scenario({
       id: 'refused',
-      title: `connections refused by the router with a TCP reset`,
+      title: m.scRefused,
       lab: {
         peers: ['server'],
         faults: [
@@ -378,33 +380,33 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
 
 // ── Reading the evidence ────────────────────────────────────────────────────
 
-function times(n: number): string {
-  return n === 0 ? 'never' : n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`;
+function times(n: number): Localized {
+  return n === 0 ? m.never : n === 1 ? m.once : n === 2 ? m.twice : m.nTimes(n);
 }
 
 /** What one call did, in a phrase. */
-function outcome(c: CaseEvidence): string {
+function outcome(c: CaseEvidence): Localized {
   const r = c.result;
-  if (!r) return 'the call was never recorded';
-  if (r.kind === 'threw') return `requestWithRetry threw instead of returning a promise (${errorSummary(r.error)})`;
-  if (r.kind === 'pending') return 'the promise had not settled when we stopped waiting';
-  if (r.kind === 'resolved') return `the promise resolved ${ms(r.t - r.start)} after the call with status ${String(r.status)}${typeof r.body === 'string' ? '' : ' and no string body'}`;
-  return `the promise rejected ${ms(r.t - r.start)} after the call with ${errorSummary(r.error)}`;
+  if (!r) return m.noCall;
+  if (r.kind === 'threw') return m.threw(errorSummaryText(r.error));
+  if (r.kind === 'pending') return m.pending;
+  if (r.kind === 'resolved') return (typeof r.body === 'string' ? m.resolved : m.resolvedNoBody)({ elapsed: ms(r.t - r.start), status: String(r.status) });
+  return m.rejected({ elapsed: ms(r.t - r.start), error: errorSummaryText(r.error) });
 }
 
-const describeReq = (c: CaseEvidence): string => {
+const describeReq = (c: CaseEvidence): Localized => {
   const u = new URL(c.cfg.req.url.replace('{host}', 'h'));
-  return `${c.cfg.req.method} ${u.pathname}${u.search}${c.cfg.req.idempotencyKey ? ' (with an idempotencyKey)' : ''}`;
+  return (c.cfg.req.idempotencyKey ? m.reqKeyed : m.req)({ method: c.cfg.req.method, path: `${u.pathname}${u.search}` });
 };
 
 /** The action the peer took for request n of a case. */
 const actionOf = (c: CaseEvidence, n: number): Action => c.script[n - 1] ?? c.otherwise;
 
 /** What the peer did to the requests, in a phrase: "503, 503, reset". */
-function peerStory(c: CaseEvidence): string {
-  if (c.requests.length === 0) return 'the peer received no request';
-  const said = c.requests.map((r) => (r.action === 'respond' ? String(r.status) : r.action === 'reset' ? 'read, processed, then reset' : 'read, never answered'));
-  return `the peer received ${c.requests.length} request(s) and answered: ${said.join('; ')}`;
+function peerStory(c: CaseEvidence): Localized {
+  if (c.requests.length === 0) return m.peerNoRequest;
+  const said = c.requests.map((r) => (r.action === 'respond' ? String(r.status) : r.action === 'reset' ? m.saidReset : m.saidHung));
+  return m.peerAnswered({ count: c.requests.length, said: joinTexts(said, '; ') });
 }
 
 /** Checks that read a scenario first make sure it ran; then give the case. */
@@ -412,7 +414,7 @@ function caseOf(e: { evidence: (id: keyof Evidence) => RunEvidence }, scenario: 
   const ev = e.evidence(scenario);
   const c = ev.cases[id];
   if (!c) throw new Error(`no case ${id} in ${scenario}`);
-  if (ev.problem && !c.result) return fail(`${ev.problem}.`);
+  if (ev.problem && !c.result) return fail(m.problem(ev.problem));
   return c;
 }
 const isVerdict = (x: unknown): x is Verdict => typeof x === 'object' && x !== null && 'pass' in x && 'message' in x;
@@ -420,8 +422,11 @@ const isVerdict = (x: unknown): x is Verdict => typeof x === 'object' && x !== n
 /** The first failing verdict of several, or a pass that joins their messages. */
 function all(verdicts: Verdict[]): Verdict {
   const bad = verdicts.find((v) => !v.pass);
-  return bad ?? pass(verdicts.map((v) => String(v.message)).join('; '));
+  return bad ?? pass(joinTexts(verdicts.map((v) => v.message), '; '));
 }
+
+/** Texts one after another with a separator between them, in each language. */
+const joinTexts = (texts: Text[], sep: string): Localized => join(...texts.flatMap((t, i) => (i ? [sep, t] : [t])));
 
 const codesOf = (err: unknown): string[] => {
   const e = err as ErrorShape | undefined;
@@ -452,19 +457,16 @@ function closedAt(ev: RunEvidence, conn: unknown): number | undefined {
 }
 
 /** Resolved with exactly the response the peer gave to request n. */
-function resolvedWith(c: CaseEvidence, n: number, what: string): Verdict {
+function resolvedWith(c: CaseEvidence, n: number, what: Localized): Verdict {
   const a = actionOf(c, n);
   const r = c.result;
-  if (a.kind !== 'respond') return fail(`${what}: ${peerStory(c)}, and ${outcome(c)}.`);
-  if (r?.kind !== 'resolved') return fail(`${what}: ${peerStory(c)}; ${outcome(c)}. A complete response is an answer: resolve with its status and body.`);
-  if (r.status !== a.status) return fail(`${what}: the peer's last answer was ${a.status}, the promise resolved with status ${String(r.status)}.`);
+  if (a.kind !== 'respond') return fail(m.rwNotResponse({ what, story: peerStory(c), outcome: outcome(c) }));
+  if (r?.kind !== 'resolved') return fail(m.rwNotResolved({ what, story: peerStory(c), outcome: outcome(c) }));
+  if (r.status !== a.status) return fail(m.rwWrongStatus({ what, expected: a.status, got: String(r.status) }));
   if (r.body !== a.body) {
-    return fail(
-      `${what}: the peer's last answer (${a.status}) had a ${a.body.length}-character body, the promise resolved with ` +
-        `${typeof r.body === 'string' ? `${r.body.length} characters that differ` : 'no string body'}: resolve with the body of the response you got, read to its end.`,
-    );
+    return fail(m.rwWrongBody({ what, status: a.status, length: a.body.length, got: typeof r.body === 'string' ? m.charsThatDiffer(r.body.length) : m.noStringBody }));
   }
-  return pass(`${what}: resolved ${a.status} with its body`);
+  return pass(m.rwOk({ what, status: a.status }));
 }
 
 // ── Checks ──────────────────────────────────────────────────────────────────
@@ -476,51 +478,47 @@ const checks = [
   kit.check({
     id: 'retries-5xx-until-success',
     category: 'correctness',
-    title: 'a GET answered 5xx is retried until it succeeds, then no more',
+    title: m.tRetries5xx,
     points: 2,
     needs: ['retryable'],
     judge(e) {
       const c = caseOf(e, 'retryable', 'get-recovers');
       if (isVerdict(c)) return c;
       const k = c.script.length;
-      const head = `GET answered ${c.script.map((a) => (a.kind === 'respond' ? a.status : a.kind)).join(', ')}, then 200 (maxAttempts ${c.cfg.opts.maxAttempts}); ${peerStory(c)}`;
+      const head = m.recoversHead({ answers: c.script.map((a) => (a.kind === 'respond' ? a.status : a.kind)).join(', '), max: c.cfg.opts.maxAttempts, story: peerStory(c) });
       if (c.requests.length <= k) {
-        return fail(`${head}. 500, 502, 503 and 504 are transient and a GET is idempotent: retry it, with backoff, until it succeeds or maxAttempts run out.`);
+        return fail(m.recoversTooFew(head));
       }
-      if (c.requests.length > k + 1) return fail(`${head}. Once an attempt succeeds, stop: return its response.`);
-      return resolvedWith(c, k + 1, `after ${k} failure(s), attempt ${k + 1} got 200`);
+      if (c.requests.length > k + 1) return fail(m.recoversTooMany(head));
+      return resolvedWith(c, k + 1, m.recoversWhat(k));
     },
   }),
   kit.check({
     id: 'exactly-max-attempts',
     category: 'correctness',
-    title: 'when every attempt fails, exactly maxAttempts attempts in all',
+    title: m.tExactlyMax,
     points: 2,
     needs: ['retryable'],
     judge(e) {
-      const out: Verdict[] = [];
+      const out: number[] = [];
       for (const id of [...failing, 'get-reset']) {
         const c = caseOf(e, 'retryable', id);
         if (isVerdict(c)) return c;
         const n = c.cfg.opts.maxAttempts;
         if (c.requests.length !== n) {
-          const why = id === 'get-reset' ? 'reset every connection after reading the request' : `answered ${actionOf(c, 1).kind === 'respond' ? (actionOf(c, 1) as { status: number }).status : ''} every time`;
-          return fail(
-            `the peer ${why}, maxAttempts was ${n}, and it received ${c.requests.length} ${describeReq(c)} request(s) (${outcome(c)}). ` +
-              (c.requests.length < n
-                ? 'Keep retrying retryable failures until maxAttempts attempts have been made.'
-                : 'maxAttempts counts every attempt, the first one included: stop after attempt maxAttempts.'),
-          );
+          const why = id === 'get-reset' ? m.whyReset : m.whyAnswered(String(actionOf(c, 1).kind === 'respond' ? (actionOf(c, 1) as { status: number }).status : ''));
+          const said = { why, max: n, count: c.requests.length, req: describeReq(c), outcome: outcome(c) };
+          return fail(c.requests.length < n ? m.maxTooFew(said) : m.maxTooMany(said));
         }
-        out.push(pass(`${id}: ${n}`));
+        out.push(n);
       }
-      return pass(`each failing GET made exactly maxAttempts attempts (${out.map((v) => String(v.message).split(': ')[1]).join(', ')})`);
+      return pass(m.maxOk(out));
     },
   }),
   kit.check({
     id: 'final-5xx-resolves',
     category: 'error-handling',
-    title: 'when attempts run out on a 5xx, the promise resolves with that last response',
+    title: m.tFinal5xx,
     points: 2,
     needs: ['retryable', 'unsafe'],
     judge(e) {
@@ -528,23 +526,23 @@ const checks = [
       for (const [sc, id] of [...failing.map((f) => ['retryable', f] as const), ['unsafe', 'post-5xx'] as const, ['unsafe', 'patch-5xx'] as const]) {
         const c = caseOf(e, sc, id);
         if (isVerdict(c)) return c;
-        if (c.requests.length === 0) return fail(`${describeReq(c)}: ${peerStory(c)}; ${outcome(c)}.`);
-        const v = resolvedWith(c, c.requests.length, `${describeReq(c)}, last attempt answered ${String(c.requests[c.requests.length - 1]!.status)}`);
+        if (c.requests.length === 0) return fail(m.reqStoryOutcome({ req: describeReq(c), story: peerStory(c), outcome: outcome(c) }));
+        const v = resolvedWith(c, c.requests.length, m.lastAnswered({ req: describeReq(c), status: String(c.requests[c.requests.length - 1]!.status) }));
         if (!v.pass) {
           if (c.result?.kind === 'rejected') {
-            return fail(`${v.message} A 5xx is still an HTTP response: when no attempt is left, resolve with it (status and body) and let the caller decide.`);
+            return fail(m.still5xx(v.message));
           }
           return v;
         }
         out.push(v);
       }
-      return pass(`every request whose attempts ran out on a 5xx resolved with the last response (${out.length} requests)`);
+      return pass(m.final5xxOk(out.length));
     },
   }),
   kit.check({
     id: 'final-error-rejects',
     category: 'error-handling',
-    title: 'when attempts run out on a connection error, the promise rejects with that error',
+    title: m.tFinalError,
     points: 1,
     needs: ['retryable', 'refused'],
     judge(e) {
@@ -554,42 +552,36 @@ const checks = [
       if (isVerdict(refused)) return refused;
       const r1 = reset.result;
       if (r1?.kind !== 'rejected' || !readsAsReset(r1.error)) {
-        return fail(
-          `the peer reset every connection of ${describeReq(reset)}; ${outcome(reset)}. When the attempts run out on a connection error, reject with that error ` +
-            `(ECONNRESET, "socket hang up") so the caller sees what went wrong.`,
-        );
+        return fail(m.resetNotRejected({ req: describeReq(reset), outcome: outcome(reset) }));
       }
       const r2 = refused.result;
       if (r2?.kind !== 'rejected' || !readsAsRefused(r2.error)) {
-        return fail(`the router refused every connection to port ${new URL(refused.cfg.req.url.replace('{host}', 'h')).port}; ${outcome(refused)}. Reject with the last error, ECONNREFUSED here.`);
+        return fail(m.refusedNotRejected({ port: new URL(refused.cfg.req.url.replace('{host}', 'h')).port, outcome: outcome(refused) }));
       }
-      return pass(`rejected with ${errorSummary(r1.error)} and with ${errorSummary(r2.error)}`);
+      return pass(m.finalErrorOk({ first: errorSummaryText(r1.error), second: errorSummaryText(r2.error) }));
     },
   }),
   kit.check({
     id: 'post-charged-once',
     category: 'correctness',
-    title: 'a POST /charge without a key, reset after the server processed it, is sent once: one charge',
+    title: m.tPostOnce,
     points: 3,
     needs: ['unsafe'],
     judge(e) {
       const c = caseOf(e, 'unsafe', 'post-reset');
       if (isVerdict(c)) return c;
-      if (c.requests.length === 0) return fail(`${describeReq(c)}: ${peerStory(c)}; ${outcome(c)}. Send the request to the URL you were given.`);
+      if (c.requests.length === 0) return fail(m.sendToUrl({ req: describeReq(c), story: peerStory(c), outcome: outcome(c) }));
       if (c.requests.length > 1) {
-        return fail(
-          `the server read ${describeReq(c)}, charged the card, then the connection was reset; you sent it again, ${c.requests.length} times in all: ` +
-            `the customer was charged ${c.requests.length} times. A POST without an idempotencyKey is not idempotent: send it once, whatever happens.`,
-        );
+        return fail(m.chargedAgain({ req: describeReq(c), count: c.requests.length }));
       }
-      if (c.result?.kind !== 'rejected') return fail(`the POST was sent once and its connection reset; ${outcome(c)}. With no response, reject with the connection error.`);
-      return pass(`sent once, charged once; the promise rejected with ${errorSummary(c.result.error)}`);
+      if (c.result?.kind !== 'rejected') return fail(m.postNotRejected(outcome(c)));
+      return pass(m.chargedOnceOk(errorSummaryText(c.result.error)));
     },
   }),
   kit.check({
     id: 'unkeyed-not-retried-on-5xx',
     category: 'correctness',
-    title: 'a POST or PATCH without a key is sent once, even on a 5xx',
+    title: m.tUnkeyed,
     points: 2,
     needs: ['unsafe'],
     judge(e) {
@@ -597,64 +589,57 @@ const checks = [
         const c = caseOf(e, 'unsafe', id);
         if (isVerdict(c)) return c;
         if (c.requests.length !== 1) {
-          return fail(
-            `${describeReq(c)} got ${String(actionOf(c, 1).kind === 'respond' ? (actionOf(c, 1) as { status: number }).status : '')}; ${peerStory(c)}. ` +
-              (c.requests.length === 0
-                ? 'Send the request to the URL you were given.'
-                : 'A 5xx does not prove the server did nothing: a POST or PATCH without an idempotencyKey must be sent exactly once.'),
-          );
+          const said = { req: describeReq(c), status: String(actionOf(c, 1).kind === 'respond' ? (actionOf(c, 1) as { status: number }).status : ''), story: peerStory(c) };
+          return fail(c.requests.length === 0 ? m.unkeyedNotSent(said) : m.unkeyedRetried(said));
         }
       }
-      return pass('POST and PATCH without a key were each sent once');
+      return pass(m.unkeyedOk);
     },
   }),
   kit.check({
     id: 'keyed-post-retried',
     category: 'correctness',
-    title: 'a POST with an idempotencyKey is retried after a reset and a 5xx',
+    title: m.tKeyedRetried,
     points: 2,
     needs: ['unsafe'],
     judge(e) {
       const c = caseOf(e, 'unsafe', 'post-keyed');
       if (isVerdict(c)) return c;
-      const head = `${describeReq(c)}: the peer reset the first attempt and answered the second with a 5xx; ${peerStory(c)}`;
+      const head = m.keyedHead({ req: describeReq(c), story: peerStory(c) });
       if (c.requests.length < 3) {
-        return fail(`${head}; ${outcome(c)}. With an idempotency key the server can tell a repeat from a new request: a keyed POST is safe to retry.`);
+        return fail(m.keyedTooFew({ head, outcome: outcome(c) }));
       }
-      if (c.requests.length > 3) return fail(`${head}. The third attempt succeeded: stop there.`);
-      return resolvedWith(c, 3, 'the third attempt got 201');
+      if (c.requests.length > 3) return fail(m.keyedTooMany(head));
+      return resolvedWith(c, 3, m.thirdGot201);
     },
   }),
   kit.check({
     id: 'same-key-same-body',
     category: 'correctness',
-    title: 'every attempt of a keyed request carries the same Idempotency-Key and the same body',
+    title: m.tSameKey,
     points: 2,
     needs: ['unsafe'],
     judge(e) {
       const c = caseOf(e, 'unsafe', 'post-keyed');
       if (isVerdict(c)) return c;
-      if (c.requests.length < 2) return fail(`${describeReq(c)}: ${peerStory(c)}, so no retry could carry the key (${outcome(c)}).`);
+      if (c.requests.length < 2) return fail(m.noRetryForKey({ req: describeReq(c), story: peerStory(c), outcome: outcome(c) }));
       const key = c.cfg.req.idempotencyKey!;
       for (const [i, r] of c.requests.entries()) {
         if (r.key !== key) {
-          const got = r.key === null ? 'no Idempotency-Key header' : `Idempotency-Key "${String(r.key).slice(0, 60)}"`;
-          return fail(
-            `attempt ${i + 1} of the keyed POST carried ${got}; the key you were given was "${key}". The server recognises a repeat only by ` +
-              'that key: send the header "Idempotency-Key: <req.idempotencyKey>" on every attempt, the same value each time.',
-          );
+          const got = r.key === null ? m.noKeyHeader : m.keyHeader(String(r.key).slice(0, 60));
+          return fail(m.wrongKey({ attempt: i + 1, got, key }));
         }
         if (r.body !== c.cfg.req.body) {
-          return fail(`attempt ${i + 1} of the keyed POST sent a ${String(r.body).length}-character body, not the request's ${c.cfg.req.body!.length} characters: send the same body on every attempt.`);
+          return fail(m.wrongBody({ attempt: i + 1, sent: String(r.body).length, expected: c.cfg.req.body!.length }));
         }
       }
-      return pass(`${c.requests.length} attempts, each with Idempotency-Key "${key}" and the same body`);
+      return pass(m.sameKeyOk({ count: c.requests.length, key }));
     },
   }),
   kit.check({
     id: 'idempotent-methods-retried',
     category: 'correctness',
-    title: 'PUT, DELETE and HEAD are idempotent: retried after a 5xx or a reset',
+    title: m.tIdempotent,
     points: 1,
     needs: ['retryable'],
     judge(e) {
@@ -662,27 +647,25 @@ const checks = [
       for (const id of ['put', 'delete', 'head']) {
         const c = caseOf(e, 'retryable', id);
         if (isVerdict(c)) return c;
-        const first = actionOf(c, 1).kind === 'reset' ? 'reset the connection' : 'answered with a 5xx';
+        const first = actionOf(c, 1).kind === 'reset' ? m.firstReset : m.first5xx;
         if (c.requests.length !== 2) {
-          return fail(
-            `the peer ${first} on the first ${c.cfg.req.method} and would answer 200 on the second; ${peerStory(c)}. ` +
-              (c.requests.length < 2 ? `${c.cfg.req.method} is idempotent: retry it.` : 'Stop once an attempt succeeds.'),
-          );
+          const said = { first, method: c.cfg.req.method, story: peerStory(c) };
+          return fail(c.requests.length < 2 ? m.idemTooFew(said) : m.idemTooMany(said));
         }
         if (c.cfg.req.body !== undefined && c.requests.some((r) => r.body !== c.cfg.req.body)) {
-          return fail(`an attempt of the PUT did not carry the request's body: send the same body on every attempt.`);
+          return fail(m.putNoBody);
         }
-        const v = resolvedWith(c, 2, `${c.cfg.req.method} retried once`);
+        const v = resolvedWith(c, 2, m.retriedOnce(c.cfg.req.method));
         if (!v.pass) return v;
         out.push(v);
       }
-      return pass(out.map((v) => String(v.message)).join('; '));
+      return pass(joinTexts(out.map((v) => v.message), '; '));
     },
   }),
   kit.check({
     id: 'client-error-not-retried',
     category: 'correctness',
-    title: 'a 4xx is never retried: it resolves at once',
+    title: m.tClientError,
     points: 2,
     needs: ['retryable', 'unsafe'],
     judge(e) {
@@ -692,22 +675,20 @@ const checks = [
         if (isVerdict(c)) return c;
         const status = (actionOf(c, 1) as { status: number }).status;
         if (c.requests.length !== 1) {
-          return fail(
-            `${describeReq(c)} was answered ${status}; ${peerStory(c)}. ` +
-              (c.requests.length === 0 ? 'Send the request.' : 'A 4xx says the request itself is wrong: repeating it gets the same answer. Resolve with it at once.'),
-          );
+          const said = { req: describeReq(c), status, story: peerStory(c) };
+          return fail(c.requests.length === 0 ? m.clientNotSent(said) : m.clientRetried(said));
         }
-        const v = resolvedWith(c, 1, `${describeReq(c)} answered ${status}`);
+        const v = resolvedWith(c, 1, m.reqAnswered({ req: describeReq(c), status }));
         if (!v.pass) return v;
         out.push(String(status));
       }
-      return pass(`each 4xx (${out.join(', ')}) was sent once and resolved`);
+      return pass(m.clientOk(out));
     },
   }),
   kit.check({
     id: 'backs-off',
     category: 'backoff',
-    title: 'attempts are spaced by the backoff delay, not fired back to back',
+    title: m.tBacksOff,
     points: 2,
     needs: ['retryable'],
     judge(e) {
@@ -723,23 +704,19 @@ const checks = [
           raw.push(g);
         });
       }
-      if (ratios.length < 6) return fail(`only ${ratios.length} retries reached the peer, too few to see the waits between them: retry 5xx answers and resets of a GET.`);
+      if (ratios.length < 6) return fail(m.tooFewRetries(ratios.length));
       const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
       const meanGap = raw.reduce((a, b) => a + b, 0) / raw.length;
       if (mean < backoffFloor) {
-        return fail(
-          `between attempts the peer saw gaps of ${ms(meanGap)} on average (${ratios.length} retries); with baseDelayMs ${opts!.baseDelayMs} the delays ` +
-            `should be about ${opts!.baseDelayMs}, ${2 * opts!.baseDelayMs}, … ms before jitter. Retrying at once hammers a server that is already failing: ` +
-            'sleep min(maxDelayMs, baseDelayMs × 2^(attempt − 1)), with jitter, before each retry — and await the sleep.',
-        );
+        return fail(m.noBackoff({ gap: ms(meanGap), retries: ratios.length, base: opts!.baseDelayMs, double: 2 * opts!.baseDelayMs }));
       }
-      return pass(`gaps between attempts averaged ${ms(meanGap)} over ${ratios.length} retries (${Math.round(mean * 100)}% of the nominal delays)`);
+      return pass(m.backsOffOk({ gap: ms(meanGap), retries: ratios.length, percent: Math.round(mean * 100) }));
     },
   }),
   kit.check({
     id: 'delays-grow',
     category: 'backoff',
-    title: 'the backoff delay doubles from baseDelayMs with every retry',
+    title: m.tGrow,
     points: 1,
     needs: ['retryable'],
     judge(e) {
@@ -756,22 +733,19 @@ const checks = [
         });
       }
       const b = opts!.baseDelayMs;
-      if (late.length < growClients) return fail(`too few GETs were retried four times to see the delays grow (${late.length} waits): retry every 5xx until maxAttempts.`);
+      if (late.length < growClients) return fail(m.tooFewGrow(late.length));
       const shape = [...byStep.entries()].map(([k, gs]) => `${k}: ${ms(median(gs))}`).join(', ');
       const second = [...late].sort((x, y) => y - x)[1]!;
       if (second < growFactor * b) {
-        return fail(
-          `with baseDelayMs ${b} and maxDelayMs ${opts!.maxDelayMs}, the waits before the 4th and 5th attempts stayed near the first one (median gaps by retry: ${shape}); ` +
-            `doubling reaches ${4 * b} and ${8 * b} ms there before jitter. Grow the delay exponentially: baseDelayMs × 2^(attempt − 1), capped at maxDelayMs.`,
-        );
+        return fail(m.noGrowth({ base: b, max: opts!.maxDelayMs, shape, fourth: 4 * b, fifth: 8 * b }));
       }
-      return pass(`baseDelayMs ${b}, maxDelayMs ${opts!.maxDelayMs}: median gaps by retry ${shape}`);
+      return pass(m.growOk({ base: b, max: opts!.maxDelayMs, shape }));
     },
   }),
   kit.check({
     id: 'delay-capped',
     category: 'backoff',
-    title: 'the backoff delay stops growing at maxDelayMs',
+    title: m.tCapped,
     points: 1,
     needs: ['retryable'],
     judge(e) {
@@ -785,23 +759,20 @@ const checks = [
       }
       const limit = 1.3 * opts!.maxDelayMs + capSlackMs;
       const judged = [...byStep.entries()].filter(([k, gs]) => k >= 3 && gs.length >= 3);
-      if (judged.length === 0) return fail('too few GETs were retried four times to see whether the delay stops at maxDelayMs: retry every 5xx until maxAttempts.');
+      if (judged.length === 0) return fail(m.tooFewCap);
       const medians = [...byStep.entries()].filter(([, gs]) => gs.length >= 3).map(([k, gs]) => [k, median(gs)] as const);
-      const shape = medians.map(([k, m]) => `${k}: ${ms(m)}`).join(', ');
-      const over = medians.find(([k, m]) => k >= 3 && m > limit);
+      const shape = medians.map(([k, md]) => `${k}: ${ms(md)}`).join(', ');
+      const over = medians.find(([k, md]) => k >= 3 && md > limit);
       if (over) {
-        return fail(
-          `with baseDelayMs ${opts!.baseDelayMs} and maxDelayMs ${opts!.maxDelayMs}, the median gap before retry ${over[0]} was ${ms(over[1])} (gaps by retry: ${shape}): ` +
-            'the delay kept doubling past the cap. Clamp it: min(maxDelayMs, baseDelayMs × 2^(attempt − 1)), then jitter.',
-        );
+        return fail(m.pastCap({ base: opts!.baseDelayMs, max: opts!.maxDelayMs, retry: over[0], gap: ms(over[1]), shape }));
       }
-      return pass(`maxDelayMs ${opts!.maxDelayMs}: median gaps by retry ${shape}`);
+      return pass(m.capOk({ max: opts!.maxDelayMs, shape }));
     },
   }),
   kit.check({
     id: 'hung-attempt-retried',
     category: 'timeouts',
-    title: 'an attempt with no response within attemptTimeoutMs is abandoned and retried',
+    title: m.tHungRetried,
     points: 2,
     needs: ['hung'],
     judge(e) {
@@ -810,65 +781,56 @@ const checks = [
       const { attemptTimeoutMs: T } = c.cfg.opts;
       const hi = T + 1.3 * nominal(c.cfg.opts, 1) * 2 + lateMs;
       if (c.requests.length < 2) {
-        return fail(
-          `the peer read the first GET and never answered; ${peerStory(c)} and ${outcome(c)}. Bound each attempt: when no complete response ` +
-            `has come within attemptTimeoutMs (${ms(T)}), destroy the attempt and retry.`,
-        );
+        return fail(m.hungNotRetried({ story: peerStory(c), outcome: outcome(c), timeout: ms(T) }));
       }
       // The first attempt began at the call (the runner's clock), a little before its request reached the peer.
       const gap = c.requests[1]!.t - c.requests[0]!.t;
       const sinceCall = c.result ? c.requests[1]!.t - c.result.start : gap;
       if (sinceCall < T - earlyMs) {
-        return fail(`the second attempt came ${ms(sinceCall)} after the call, before attemptTimeoutMs (${ms(T)}) had passed: give each attempt the whole attemptTimeoutMs.`);
+        return fail(m.secondTooEarly({ since: ms(sinceCall), timeout: ms(T) }));
       }
       if (gap > hi) {
-        return fail(
-          `the second attempt came ${ms(gap)} after the first; attemptTimeoutMs was ${ms(T)} and the backoff at most ${ms(2 * nominal(c.cfg.opts, 1))}: ` +
-            'start the attempt timer when the attempt starts, and retry as soon as it fires (after the backoff).',
-        );
+        return fail(m.secondTooLate({ gap: ms(gap), timeout: ms(T), backoff: ms(2 * nominal(c.cfg.opts, 1)) }));
       }
-      if (c.requests.length > 2) return fail(`the second attempt was answered 200, yet ${peerStory(c)}: stop once an attempt succeeds.`);
-      return resolvedWith(c, 2, `the second attempt came ${ms(sinceCall)} after the call, ${ms(gap)} after the first reached the peer (attemptTimeoutMs ${ms(T)}), and got 200`);
+      if (c.requests.length > 2) return fail(m.hungTooMany(peerStory(c)));
+      return resolvedWith(c, 2, m.hungWhat({ since: ms(sinceCall), gap: ms(gap), timeout: ms(T) }));
     },
   }),
   kit.check({
     id: 'hung-connection-closed',
     category: 'resources',
-    title: "a timed-out attempt's connection is closed before the next attempt",
+    title: m.tHungClosed,
     points: 2,
     needs: ['hung'],
     judge(e) {
       const ev = e.evidence('hung');
-      const seen: string[] = [];
+      const seen: Localized[] = [];
       for (const id of ['hung-once', 'hung-always']) {
         const c = caseOf(e, 'hung', id);
         if (isVerdict(c)) return c;
         const hungReqs = c.requests.filter((r) => r.action === 'hang');
-        if (hungReqs.length === 0) return fail(`${describeReq(c)}: ${peerStory(c)}; ${outcome(c)}.`);
+        if (hungReqs.length === 0) return fail(m.reqStoryOutcome({ req: describeReq(c), story: peerStory(c), outcome: outcome(c) }));
         for (const [i, r] of hungReqs.entries()) {
           const closed = closedAt(ev, r.conn);
           const next = c.requests[c.requests.indexOf(r) + 1];
           const bound = next ? next.t + closeSlackMs : c.result?.kind === 'rejected' ? c.result.t + closeAfterRejectMs : undefined;
           if (bound === undefined) {
-            return fail(`the peer never answered ${describeReq(c)}; ${outcome(c)}, and the attempt's connection ${closed === undefined ? 'was never closed' : 'stayed open'}: time out each attempt and destroy its request.`);
+            return fail(m.noTimeout({ req: describeReq(c), outcome: outcome(c), conn: closed === undefined ? m.connNeverClosed : m.connStayedOpen }));
           }
           if (closed === undefined || closed > bound) {
-            const when = closed === undefined ? 'never, while we watched' : next ? `only ${ms(closed - next.t)} after the next attempt arrived` : `only ${ms(closed - c.result!.t)} after the promise rejected`;
-            return fail(
-              `attempt ${i + 1} of ${describeReq(c)} got no answer; the peer saw its connection closed ${when}. Abandoning an attempt is not enough: ` +
-                'destroy its request (req.destroy(), or abort the fetch) so the socket is closed before you retry — a hung socket left open leaks, and the server keeps working for nobody.',
-            );
+            const when = closed === undefined ? m.whenNever : next ? m.whenAfterNext(ms(closed - next.t)) : m.whenAfterReject(ms(closed - c.result!.t));
+            return fail(m.closedLate({ attempt: i + 1, req: describeReq(c), when }));
           }
-          seen.push(next ? `${ms(next.t - closed)} before the next attempt` : `${ms(Math.max(0, closed - c.result!.t))} after the rejection`);
+          seen.push(next ? m.seenBeforeNext(ms(next.t - closed)) : m.seenAfterReject(ms(Math.max(0, closed - c.result!.t))));
         }
       }
-      return pass(`every timed-out attempt's connection was closed (${seen.join(', ')})`);
+      return pass(m.closedOk(seen));
     },
   }),
   kit.check({
     id: 'final-timeout-rejects',
     category: 'timeouts',
-    title: 'when every attempt times out, the promise rejects after maxAttempts attempts',
+    title: m.tFinalTimeout,
     points: 1,
     needs: ['hung'],
     judge(e) {
@@ -877,24 +839,24 @@ const checks = [
       const { attemptTimeoutMs: T, maxAttempts } = c.cfg.opts;
       const r = c.result;
       if (r?.kind !== 'rejected') {
-        return fail(`no attempt of ${describeReq(c)} was ever answered (maxAttempts ${maxAttempts}, attemptTimeoutMs ${ms(T)}); ${peerStory(c)} and ${outcome(c)}. Reject with the timeout error once the last attempt times out.`);
+        return fail(m.timeoutNotRejected({ req: describeReq(c), max: maxAttempts, timeout: ms(T), story: peerStory(c), outcome: outcome(c) }));
       }
       if (c.requests.length !== maxAttempts) {
-        return fail(`no attempt was ever answered, maxAttempts was ${maxAttempts}, and the peer received ${c.requests.length} request(s): make exactly maxAttempts attempts, each bounded by attemptTimeoutMs.`);
+        return fail(m.timeoutWrongCount({ max: maxAttempts, count: c.requests.length }));
       }
       const t = r.t - r.start;
       const lo = maxAttempts * T - earlyMs;
       const hi = maxAttempts * T + 2 * nominal(c.cfg.opts, 1) * 1.3 + lateMs + 200;
       if (t < lo || t > hi) {
-        return fail(`rejected ${ms(t)} after the call; ${maxAttempts} attempts of attemptTimeoutMs ${ms(T)} each, plus the backoff, come to about ${ms(maxAttempts * T + nominal(c.cfg.opts, 1))}.`);
+        return fail(m.timeoutWrongTime({ elapsed: ms(t), max: maxAttempts, timeout: ms(T), about: ms(maxAttempts * T + nominal(c.cfg.opts, 1)) }));
       }
-      return pass(`rejected ${ms(t)} after the call, after ${maxAttempts} timed-out attempts, with ${errorSummary(r.error)}`);
+      return pass(m.timeoutOk({ elapsed: ms(t), max: maxAttempts, error: errorSummaryText(r.error) }));
     },
   }),
   kit.check({
     id: 'refused-retried',
     category: 'error-handling',
-    title: 'refused connections are retried: counted on the wire',
+    title: m.tRefused,
     points: 2,
     needs: ['refused'],
     judge(e) {
@@ -904,30 +866,26 @@ const checks = [
       if (isVerdict(always)) return always;
       const N = rec.cfg.opts.maxAttempts - 2;
       if (rec.result?.kind !== 'resolved' || rec.requests.length === 0) {
-        return fail(
-          `the router refused the first ${N} connections with a TCP reset, then let them through; ${rec.syns.length} SYN(s) crossed it and ${outcome(rec)}. ` +
-            'ECONNREFUSED means nothing was sent: retry it, with backoff.',
-        );
+        return fail(m.refusedNotRetried({ refusals: N, syns: rec.syns.length, outcome: outcome(rec) }));
       }
-      if (rec.syns.length > N + 1) return fail(`the router refused ${N} connections, then let one through, but saw ${rec.syns.length} SYNs: one connection per attempt, and no attempt after the success.`);
-      const v = resolvedWith(rec, rec.requests.length, `through on attempt ${N + 1}`);
+      if (rec.syns.length > N + 1) return fail(m.refusedTooMany({ refusals: N, syns: rec.syns.length }));
+      const v = resolvedWith(rec, rec.requests.length, m.throughOn(N + 1));
       if (!v.pass) return v;
       const M = always.cfg.opts.maxAttempts;
       if (always.syns.length !== M) {
-        return fail(
-          `the router refused every connection to the other port, maxAttempts was ${M}, and ${always.syns.length} SYN(s) crossed it (${outcome(always)}): ` +
-            (always.syns.length < M ? 'retry refused connections until maxAttempts attempts were made.' : 'stop after maxAttempts attempts in all.'),
-        );
+        const said = { max: M, syns: always.syns.length, outcome: outcome(always) };
+        return fail(always.syns.length < M ? m.alwaysTooFew(said) : m.alwaysTooMany(said));
       }
-      return pass(`through after ${N} refusals; ${M} SYNs when every connection was refused (maxAttempts ${M})`);
+      return pass(m.refusedOk({ refusals: N, max: M }));
     },
   }),
 ];
 
 const exercise: ExerciseDef = {
   id: 'safe-retry',
-  title: 'Retry only what is safe to repeat',
-  part: 'Part 10 — Only retry idempotent operations',
+  title: m.title.en,
+  part: m.part.en,
+  vi: { title: m.title.vi, part: m.part.vi },
   kind: 'module',
   runner: runnerFile,
   peers: { server: peerFile },
