@@ -18,6 +18,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { nowMs } from './clock.ts';
+import type { Localized } from '../grader/i18n.ts';
+import { words } from './words.ts';
 
 export interface LoadReading {
   /** The grader's worst timer lateness in the window, ms. */
@@ -66,9 +68,10 @@ export function excusedByLoad(r: LoadReading, limits = overloadLimits): boolean 
   return overloaded(r, limits) && r.learnerCpus != null && r.learnerCpus <= limits.learnerCpus;
 }
 
-export function describeLoad(r: LoadReading): string {
-  const lag = `the grader's timers ran up to ${Math.round(r.lagMs)} ms late`;
-  return r.pressure === null ? lag : `${lag}, tasks waited for a CPU ${Math.round(r.pressure * 100)}% of the time`;
+/** How busy the machine was, in both languages (said as a string: the English). */
+export function describeLoad(r: LoadReading): Localized {
+  const ms = Math.round(r.lagMs);
+  return r.pressure === null ? words.loadLag(ms) : words.loadLagPressure({ ms, percent: Math.round(r.pressure * 100) });
 }
 
 /** Total CPU stall time of the "some" line of /proc/pressure/cpu, µs; null where the kernel has no PSI. */

@@ -48,6 +48,9 @@ const en = {
     'to grade here, either install Docker (Debian/Ubuntu: `sudo apt-get install docker.io`, then start dockerd — ' +
     '`sudo bash .ci/docker-setup.sh` does both; macOS/Windows: Docker Desktop), or run as root on Linux with ' +
     'iproute2, nftables and util-linux (`sudo npx grade …`)',
+  // How busy the machine was while a scenario ran (harness/load.ts)
+  loadLag: (ms: number) => `the grader's timers ran up to ${ms} ms late`,
+  loadLagPressure: (p: { ms: number; percent: number }) => `the grader's timers ran up to ${p.ms} ms late, tasks waited for a CPU ${p.percent}% of the time`,
 };
 
 const vi: typeof en = {
@@ -92,6 +95,8 @@ const vi: typeof en = {
     'để chấm ở đây, hoặc cài Docker (Debian/Ubuntu: `sudo apt-get install docker.io`, rồi khởi động dockerd — ' +
     '`sudo bash .ci/docker-setup.sh` làm cả hai; macOS/Windows: Docker Desktop), hoặc chạy với quyền root trên Linux có ' +
     'iproute2, nftables và util-linux (`sudo npx grade …`)',
+  loadLag: (ms) => `các timer của grader chạy trễ tới ${ms} ms`,
+  loadLagPressure: (p) => `các timer của grader chạy trễ tới ${p.ms} ms, các task phải chờ CPU ${p.percent}% thời gian`,
 };
 
 export const words = catalogue(en, vi);
