@@ -19,7 +19,7 @@ import { getHeapStatistics } from 'node:v8';
 import { doctorReport, driverNames, notReadyMessage, pickDriver, type DriverName } from './drivers.ts';
 import { exercises, findExercise, kitExercises } from './exercises.ts';
 import { packedRefusal } from './packed.ts';
-import { grade, type GradeResult } from './grade.ts';
+import { grade, LabSetupError, type GradeResult } from './grade.ts';
 import type { LabDriver } from '../harness/lab.ts';
 import { exerciseFile, solutionFile } from './paths.ts';
 import { colour, humanAllTable, humanReport, inert, plain } from './report.ts';
@@ -83,7 +83,8 @@ function exit(code: number): Promise<never> {
  */
 function failed(err: unknown): Promise<never> {
   if (ending) return ending;
-  const message = messageOf(err);
+  // A lab that could not be built is said in the learner's language; its cause is the system's own words.
+  const message = err instanceof LabSetupError ? m.labNotSetUp(err.scenario, messageOf(err.cause)) : messageOf(err);
   if (run.json && !run.reported) console.log(JSON.stringify({ error: inert(message), exercise: run.exercise }));
   console.error(`grade: ${inert(message)}`);
   console.error(`grade: ${m.notVerdict}`);

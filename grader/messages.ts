@@ -104,6 +104,7 @@ Exit status:
   notSaved: (why: string) => `your score could not be saved: ${why}`,
   notRemoved: (why: string) => `could not remove every lab: ${why}`,
   notVerdict: 'this is a failure of the grader or of this machine, not a verdict on your code (exit 2).',
+  labNotSetUp: (scenario: string, why: string) => `the lab could not be set up (scenario ${scenario}): ${why}`,
   summaryNotWritten: (why: string) => `could not append to $GITHUB_STEP_SUMMARY: ${why}`,
   watch: {
     grading: (file: string) => `Grading ${file} …`,
@@ -226,6 +227,7 @@ Mã thoát:
   notSaved: (why) => `không lưu được điểm của bạn: ${why}`,
   notRemoved: (why) => `không gỡ được hết các lab: ${why}`,
   notVerdict: 'đây là lỗi của grader hoặc của máy này, không phải đánh giá code của bạn (mã thoát 2).',
+  labNotSetUp: (scenario, why) => `không dựng được lab (scenario ${scenario}): ${why}`,
   summaryNotWritten: (why) => `không ghi thêm được vào $GITHUB_STEP_SUMMARY: ${why}`,
   watch: {
     grading: (file) => `Đang chấm ${file} …`,
