@@ -35,6 +35,13 @@ function pong(id: number, socket: net.Socket): void {
   socket.write('PONG\n');
 }
 
+/** The line a publish split has ended: answer the PINGs that came meanwhile. */
+function payOwedPongs(id: number, socket: net.Socket): void {
+  midLine.delete(id);
+  for (let n = owedPongs.get(id) ?? 0; n > 0; n--) pong(id, socket);
+  owedPongs.delete(id);
+}
+
 const server = net.createServer((socket) => {
   const id = nextId++;
   open.set(id, socket);
@@ -82,19 +89,12 @@ onCommand(async (c) => {
         emit('wrote', { id, part: i });
         s.write(part);
         if (part === '') continue;
-        if (!part.endsWith('\n')) midLine.add(id);
-        else if (midLine.delete(id) || owedPongs.has(id)) {
-          for (let n = owedPongs.get(id) ?? 0; n > 0; n--) pong(id, s);
-          owedPongs.delete(id);
-        }
+        if (part.endsWith('\n')) payOwedPongs(id, s);
+        else midLine.add(id);
       }
     }
     // A publish that ends mid-line (none does) would owe its PONGs forever: pay them now.
-    for (const [id, s] of targets) {
-      if (!midLine.delete(id)) continue;
-      for (let n = owedPongs.get(id) ?? 0; n > 0; n--) pong(id, s);
-      owedPongs.delete(id);
-    }
+    for (const [id, s] of targets) if (midLine.has(id)) payOwedPongs(id, s);
     emit('published', { to: targets.map(([id]) => id) });
   } else if (c.cmd === 'drop') {
     for (const [id, s] of open) {

@@ -11,7 +11,7 @@
  */
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
-import { errorSummaryText, ms, type ErrorShape } from '../../evidence.ts';
+import { errorSummaryText, median, ms, type ErrorShape } from '../../evidence.ts';
 import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import { join, type Localized, type Text } from '../../i18n.ts';
 import { m } from './messages.ts';
@@ -380,10 +380,6 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
 
 // ── Reading the evidence ────────────────────────────────────────────────────
 
-function times(n: number): Localized {
-  return n === 0 ? m.never : n === 1 ? m.once : n === 2 ? m.twice : m.nTimes(n);
-}
-
 /** What one call did, in a phrase. */
 function outcome(c: CaseEvidence): Localized {
   const r = c.result;
@@ -419,12 +415,6 @@ function caseOf(e: { evidence: (id: keyof Evidence) => RunEvidence }, scenario: 
 }
 const isVerdict = (x: unknown): x is Verdict => typeof x === 'object' && x !== null && 'pass' in x && 'message' in x;
 
-/** The first failing verdict of several, or a pass that joins their messages. */
-function all(verdicts: Verdict[]): Verdict {
-  const bad = verdicts.find((v) => !v.pass);
-  return bad ?? pass(joinTexts(verdicts.map((v) => v.message), '; '));
-}
-
 /** Texts one after another with a separator between them, in each language. */
 const joinTexts = (texts: Text[], sep: string): Localized => join(...texts.flatMap((t, i) => (i ? [sep, t] : [t])));
 
@@ -443,12 +433,6 @@ function gaps(c: CaseEvidence): number[] {
   const out: number[] = [];
   for (let i = 1; i < c.requests.length; i++) out.push(c.requests[i]!.t - c.requests[i - 1]!.t);
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The connection's first sign of closing at the peer: the client's FIN, its RST, or the close. */

@@ -35,10 +35,6 @@ const en = {
   problem: (why: string) => `${why}.`,
 
   // Small phrases
-  never: 'never',
-  once: 'once',
-  twice: 'twice',
-  nTimes: (n: number) => `${n} times`,
 
   // What one call did
   noCall: 'the call was never recorded',
@@ -262,10 +258,6 @@ const vi: typeof en = {
   runnerDidNotFinish: 'runner không chạy hết',
   problem: (why) => `${why}.`,
 
-  never: 'chưa lần nào',
-  once: '1 lần',
-  twice: '2 lần',
-  nTimes: (n) => `${n} lần`,
 
   noCall: 'lời gọi chưa hề được ghi nhận',
   threw: (error) => `requestWithRetry throw ngay thay vì trả về một promise (${error})`,
