@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { errorSummaryText, ms } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { Draws } from '../../draws.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
@@ -143,6 +143,11 @@ async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<StagesEvidence
     await learner.waitExit(Math.max(lingerLimitMs + 300, watchLeft));
   }
   const record = await observe(lab, learner, { exitWithinMs: 0 });
+  // The peer's record of the close travels on its own stream: give it the time a close is allowed before reading it
+  // (read at once, a FIN sent before the promise settled could still be on its way on a busy machine).
+  if (peer && settled && peer.events.some((e) => e.type === 'accept')) {
+    await waitUntil(() => peer.events.some((e) => e.type === 'end' || e.type === 'error' || e.type === 'close'), closeWithinMs + 300);
+  }
   return {
     id: plan.id,
     host,
