@@ -6,7 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, openSync, rmSync, readFileSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync, readFileSync, readdirSync, readlinkSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { nowMs } from '../clock.ts';
 import { $try, errorText, runWithInput } from '../exec.ts';
@@ -183,18 +183,16 @@ class NetnsLab extends RouterLab implements Lab {
         dropDefaultRoute: false,
         ruleset: routerRuleset(this.spec.faults ?? [], routerTable, this.spec.peers, this.spec.watch) + probeChain,
         probe: a.learner,
+        hosts: [
+          { netns: learner, batch: hostConfig(a.learner, a.gateway, a.learner6, a.gateway6) },
+          ...peerNames.map((p, i) => ({ netns: peers[p]!, batch: hostConfig(a.peers[p]!, `10.77.${i + 1}.1`, a.peers6?.[p], router6(i)) })),
+        ],
       },
       ['nsenter', `--net=${netnsDir}/${router}`],
       { trace: (t, line) => this.router.traceLine(t, line), settled: (n) => this.router.settled(n) },
       nowMs,
     );
-    await Promise.all([
-      runWithInput(['ip', '-n', learner, '-batch', '-'], hostConfig(a.learner, a.gateway, a.learner6, a.gateway6)),
-      ...peerNames.map((p, i) =>
-        runWithInput(['ip', '-n', peers[p]!, '-batch', '-'], hostConfig(a.peers[p]!, `10.77.${i + 1}.1`, a.peers6?.[p], router6(i))),
-      ),
-      this.agent.start().then(({ loaded }) => this.router.learnHandles(loaded)),
-    ]);
+    this.router.learnHandles((await this.agent.start()).loaded);
     for (const shape of this.spec.shapes ?? []) await this.router.shape(shape);
     for (const delay of this.spec.delays ?? []) await this.router.delay(delay);
   }
@@ -415,14 +413,27 @@ async function killUid(uid: number): Promise<void> {
 }
 
 async function deleteNamespaces(names: string[]): Promise<void> {
-  const present = names.filter((n) => existsSync(`${netnsDir}/${n}`));
-  if (present.length === 0) return;
-  // Processes still inside keep a namespace alive after its name is gone.
-  for (const n of present) {
-    const pids = await $try`ip netns pids ${n}`;
-    for (const p of pids.stdout.split('\n')) if (p.trim()) tryKill(Number(p), 'SIGKILL');
+  const inodes = new Set<string>();
+  const present: string[] = [];
+  for (const n of names) {
+    try {
+      inodes.add(`net:[${statSync(`${netnsDir}/${n}`).ino}]`);
+      present.push(n);
+    } catch {
+      // not made, or gone
+    }
   }
-  await $try({ input: present.map((n) => `netns del ${n}`).join('\n') + '\n' })`ip -force -batch -`;
+  if (inodes.size === 0) return;
+  // Processes still inside keep a namespace alive after its name is gone (read from /proc here: no process start per namespace).
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (inodes.has(readlinkSync(`/proc/${d}/ns/net`))) tryKill(Number(d), 'SIGKILL');
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  await runWithInput(['ip', '-force', '-batch', '-'], present.map((n) => `netns del ${n}`).join('\n') + '\n').catch(() => {});
 }
 
 export class NetnsDriver implements LabDriver {

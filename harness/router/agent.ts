@@ -41,6 +41,12 @@ export interface RouterConfig {
   ruleset: string;
   /** Where settle probes go (UDP port 9 of a lab address; the probe chain traces them). */
   probe: string;
+  /**
+   * The other hosts' configuration (`ip -batch` lines per named network
+   * namespace), run by the router's shell beside its own (netns: one process
+   * start from the grader for the whole lab instead of one per host).
+   */
+  hosts?: Array<{ netns: string; batch: string }>;
 }
 
 export interface CommandResult {
@@ -122,23 +128,32 @@ export class RouterAgent {
   async start(): Promise<{ loaded: string; readyAt: number }> {
     // Subscribe first, so the monitor listens by the time the rules are in.
     this.startMonitor();
-    this.startProber();
-    // Then one shell in the router: forwarding, the links, the ruleset (a process start costs more than all three).
+    // Then one shell in the router (a process start costs more than most of what it runs): the hosts' addresses and
+    // the router's links in the background, forwarding, the ruleset (its rules name interfaces by name: the links
+    // need not be up yet), then the first probe once all is done.
+    const hosts = this.cfg.hosts ?? [];
+    const links = [`ip -batch - >&2 <<'LINKS'\n${await this.linkCommands()}LINKS`, this.cfg.dropDefaultRoute ? 'ip route del default 2>/dev/null || true' : '']
+      .filter(Boolean)
+      .join('\n');
+    const jobs = [`{\n${links}\n} &\nj0=$!`, ...hosts.map((h, i) => `ip -n ${h.netns} -batch - >&2 <<'HOST${i}' &\n${h.batch}HOST${i}\nj${i + 1}=$!`)];
     const script = [
       'set -e',
+      ...jobs,
       this.cfg.forward ? 'echo 1 > /proc/sys/net/ipv4/ip_forward' : '',
       this.cfg.forward && this.cfg.ifaces.some((i) => i.addr6) ? 'echo 1 > /proc/sys/net/ipv6/conf/all/forwarding' : '',
       // A rejecting fault answers every SYN: the kernel's ICMP rate limit (a burst of 6 per destination, then 1 a second)
       // would turn a quick 7th reject into a silent drop. Where /proc/sys is read-only, the container's sysctls do it.
       this.cfg.forward ? '{ echo 0 > /proc/sys/net/ipv4/icmp_ratelimit; echo 0 > /proc/sys/net/ipv6/icmp/ratelimit; } 2>/dev/null || true' : '',
-      `ip -batch - <<'LINKS'\n${await this.linkCommands()}LINKS`,
-      this.cfg.dropDefaultRoute ? 'ip route del default 2>/dev/null || true' : '',
-      'exec nft -e -a -f -',
+      'nft -e -a -f -',
+      ...jobs.map((_, i) => `wait $j${i}`),
+      // The first probe, from this shell (the monitor has had the whole script's time to subscribe).
+      `{ printf x > /dev/udp/${this.cfg.probe}/9; } 2>/dev/null || true`,
     ].filter(Boolean);
-    const loaded = await this.mustRun(['sh', '-c', script.join('\n')], this.cfg.ruleset);
+    const loaded = await this.mustRun(['bash', '-c', script.join('\n')], this.cfg.ruleset);
     // Subscribing takes a moment and a packet sent before it would be missed:
     // probe until one is seen. (The probe chain stays: it traces only these.)
     const seen = new Promise<void>((r) => (this.onReady = r));
+    if (!this.ready) await Promise.race([seen, new Promise((r) => setTimeout(r, 3))]);
     for (let i = 0; i < 400 && !this.ready; i++) {
       if (this.closed) throw new Error('the lab was closed');
       await this.sendProbe(1);
@@ -169,7 +184,8 @@ export class RouterAgent {
   }
 
   private startMonitor(): void {
-    const [cmd, ...args] = [...this.prefix, 'stdbuf', '-oL', 'nft', '-a', 'monitor', 'trace'];
+    // nft writes each event out as it prints it (no stdbuf needed: the first probe would not be seen otherwise).
+    const [cmd, ...args] = [...this.prefix, 'nft', '-a', 'monitor', 'trace'];
     const child = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.monitor = child;
     let err = '';
@@ -257,6 +273,8 @@ export class RouterAgent {
 
   /** Sends one settle probe with a `size`-byte payload from the router itself. */
   async sendProbe(size: number): Promise<void> {
+    // The prober starts with the first probe the setup's own did not do: not a process start on every lab's setup path.
+    if (!this.prober && !this.closed) this.startProber();
     const prober = this.prober;
     if (prober && prober.exitCode === null && prober.stdin?.writable) {
       prober.stdin.write(`${Math.max(1, Math.floor(size))}\n`);
