@@ -13,10 +13,31 @@ import type { ScenarioContext } from './types.ts';
 /** The learner's bundle, beside the runner's in the run folder (grader/grade.ts). */
 export const learnerBundleName = 'learner.mjs';
 
-export async function startRunner(ctx: ScenarioContext, config: unknown, limits?: Partial<Limits>): Promise<LabProcess> {
+/** A runner whose Node is up (or booting), waiting for its instructions: nothing of the learner's has loaded yet. */
+export interface BootedRunner {
+  proc: LabProcess;
+  /** Sends the scenario's instructions: the runner reads them, then loads the learner's module. */
+  start(config: unknown): LabProcess;
+}
+
+/**
+ * Starts a runner without its instructions: harness/runner-kit.ts blocks on
+ * its first stdin line before anything else runs, so Node's start (the
+ * slowest part of a program's start) can overlap the peers' starts.
+ */
+export async function bootRunner(ctx: ScenarioContext, limits?: Partial<Limits>): Promise<BootedRunner> {
   const key = randomBytes(32);
   const proc = await ctx.lab.startLearner({ file: ctx.programs.learner, nodeArgs: permissionFlags() }, limits);
   proc.requireSigned(key);
-  proc.writeLine(JSON.stringify({ key: key.toString('hex'), config, learner: `./${learnerBundleName}` }));
-  return proc;
+  return {
+    proc,
+    start(config) {
+      proc.writeLine(JSON.stringify({ key: key.toString('hex'), config, learner: `./${learnerBundleName}` }));
+      return proc;
+    },
+  };
+}
+
+export async function startRunner(ctx: ScenarioContext, config: unknown, limits?: Partial<Limits>): Promise<LabProcess> {
+  return (await bootRunner(ctx, limits)).start(config);
 }

@@ -58,7 +58,7 @@ import type { AgentEvent, ExitInfo, LabProcess } from '../../harness/process.ts'
 import type { WireEvent } from '../../harness/wire.ts';
 import { errorSummary, errorSummaryText, firstErrorLine } from '../evidence.ts';
 import { catalogue, type Localized, type Text } from '../i18n.ts';
-import { startRunner } from '../runner.ts';
+import { bootRunner as bootRunnerProcess, startRunner } from '../runner.ts';
 import type { Check, EvidenceSet, Scenario, ScenarioContext, Verdict } from '../types.ts';
 
 // ── Verdicts ────────────────────────────────────────────────────────────────
@@ -150,6 +150,19 @@ export function runProgram(
 ): Promise<LabProcess> {
   if ('config' in how) return startRunner(ctx, how.config, limits);
   return ctx.lab.startLearner({ file: ctx.programs.learner, env: how.env }, limits);
+}
+
+/**
+ * Starts the learner's runner now and its work later: Node boots while the
+ * peers start (`start(config)` once they listen), which saves a program start
+ * per scenario. What it runs and when its clock starts are as with
+ * runProgram: the runner reads nothing of the learner's before `start`.
+ */
+export function bootRunner(ctx: ScenarioContext, limits?: Partial<Limits>): { start(config: unknown): Promise<LabProcess> } {
+  const booting = bootRunnerProcess(ctx, limits);
+  // A boot that failed says so at start; until then it must not count as an unhandled rejection.
+  booting.catch(() => {});
+  return { start: async (config) => (await booting).start(config) };
 }
 
 /**

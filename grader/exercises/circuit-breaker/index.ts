@@ -15,7 +15,7 @@ import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import type { Fault } from '../../../harness/faults.ts';
 import { errorSummaryText, ms, type ErrorShape } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { Draws } from '../../draws.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
@@ -84,10 +84,11 @@ async function run(ctx: ScenarioContext, cfg: Omit<RunnerConfig, 'host'>, probeM
       { port: P.slowOk, mode: 'slow-ok', delayMs: probeMs },
     ],
   };
+  const limitMs = 15_000;
+  const runner = bootRunner(ctx, { wallMs: limitMs + 5000 });
   const peer = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
   const full: RunnerConfig = { ...cfg, host: lab.addresses.peers.server! };
-  const limitMs = 15_000;
-  const proc = await runProgram(ctx, { config: full }, { wallMs: limitMs + 5000 });
+  const proc = await runner.start(full);
   await letExit(proc, limitMs);
   const learner = await observe(lab, proc, { exitWithinMs: 3000 });
   const record = eventOf(learner, 'record');

@@ -6,7 +6,7 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { ms, readsAsTimeout, errorSummaryText } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, observe, pass, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
@@ -61,9 +61,10 @@ interface CallPlan {
 async function call(ctx: ScenarioContext, plan: CallPlan): Promise<CallEvidence> {
   const { lab } = ctx;
   const { port, connectMs, observeMs, pingGapsMs = [], payloads = [] } = plan;
+  const runner = bootRunner(ctx, { wallMs: observeMs + 8000 });
   const peer = plan.echo ? await startPeer(ctx, 'server', { config: { port, mode: 'echo' }, ready: 'listening' }) : undefined;
   const cfg: RunnerConfig = { host: lab.addresses.peers.server!, port, connectMs, observeMs, pingGapsMs, payloads };
-  const learner = await runProgram(ctx, { config: cfg }, { wallMs: observeMs + 8000 });
+  const learner = await runner.start(cfg);
   const done = await learner.waitFor('done', observeMs + 6000);
   let lingerMs: number | null = null;
   if (done) {

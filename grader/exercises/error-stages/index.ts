@@ -25,7 +25,7 @@ import { createHash } from 'node:crypto';
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { errorSummaryText, ms } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, observe, pass, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { Draws } from '../../draws.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
@@ -119,21 +119,22 @@ async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<StagesEvidence
   const { lab } = ctx;
   const server = lab.addresses.peers.server!;
   const names = Object.fromEntries(Object.entries(plan.names).map(([k, v]) => [k, v.a ? { a: [server] } : v]));
-  const dns = await startPeer(ctx, 'dns', { config: { names }, ready: 'listening' });
-  let peer: Awaited<ReturnType<typeof startPeer>> | undefined;
-  if (plan.peer) {
-    const text = buildRequest(plan.request);
-    const peerCfg: StagesPeerConfig = {
-      port: plan.port,
-      requestBytes: Buffer.byteLength(text),
-      requestSha: createHash('sha256').update(text).digest('hex'),
-      ...plan.peer,
-    };
-    peer = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
-  }
+  const runner = bootRunner(ctx, { wallMs: 25_000 });
+  const text = buildRequest(plan.request);
+  const peerCfg: StagesPeerConfig | undefined = plan.peer && {
+    port: plan.port,
+    requestBytes: Buffer.byteLength(text),
+    requestSha: createHash('sha256').update(text).digest('hex'),
+    ...plan.peer,
+  };
+  // The resolver and the server start together (and beside the runner's boot).
+  const [dns, peer] = await Promise.all([
+    startPeer(ctx, 'dns', { config: { names }, ready: 'listening' }),
+    peerCfg ? startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' }) : undefined,
+  ]);
   const host = plan.name ?? server;
   const cfg: RunnerConfig = { host, port: plan.port, opts: plan.opts, request: plan.request };
-  const learner = await runProgram(ctx, { config: cfg }, { wallMs: 25_000 });
+  const learner = await runner.start(cfg);
   await Promise.race([learner.waitFor('settled', plan.settleWithinMs), learner.exited]);
   const call = learner.events.find((e) => e.type === 'call');
   const settled = learner.events.find((e) => e.type === 'settled');

@@ -19,7 +19,7 @@ import { nowMs, sleep } from '../../../harness/clock.ts';
 import type { AgentEvent } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
 import { errorSummaryText, ms } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, observe, pass, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import type { ExerciseDef, Scenario, ScenarioContext, Verdict } from '../../types.ts';
 import type { Draws } from '../../draws.ts';
 import type { Localized } from '../../i18n.ts';
@@ -124,8 +124,9 @@ const blackholeFault = 'blackhole';
 async function runPlan(ctx: ScenarioContext, plan: Plan): Promise<IdleEvidence> {
   const { lab } = ctx;
   const { runner: cfg, peer: peerCfg } = plan;
+  const runner = bootRunner(ctx, { wallMs: 25_000 });
   const peer = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
-  const learner = await runProgram(ctx, { config: cfg }, { wallMs: 25_000 });
+  const learner = await runner.start(cfg);
   let faultAt: number | undefined;
   const firstBytes = (slackMs: number) => learner.waitFor('wrote', cfg.firstWriteAfterMs + slackMs);
   switch (plan.scenario) {

@@ -21,7 +21,7 @@ import { nowMs, sleep } from '../../../harness/clock.ts';
 import type { AgentEvent, LabProcess } from '../../../harness/process.ts';
 import type { WireEvent } from '../../../harness/wire.ts';
 import { ms } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, observe, pass, startPeer, waitUntil, type ProcessRecord } from '../../kit/index.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
@@ -196,8 +196,9 @@ async function runRestart(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEvid
   const addr = lab.addresses.learner;
   const runner: RunnerConfig = { ...d.runner, host: lab.addresses.peers.server! };
   const peerCfg = { port: d.port, pong: true };
+  const booted = bootRunner(ctx, { wallMs: 25_000 });
   const peers: LabProcess[] = [await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' })];
-  const learner = await runProgram(ctx, { config: runner }, { wallMs: 25_000 });
+  const learner = await booted.start(runner);
   const ev: ReconnectEvidence = {
     scenario: 'restart', port: d.port, learnerAddress: addr, peerAddress: lab.addresses.peers.server!, runner,
     lateTopics: [], published: [], peers: [], learner: undefined as unknown as ProcessRecord, droppedPorts: [], watchEnd: 0,
@@ -265,8 +266,9 @@ async function runBlackhole(ctx: ScenarioContext, d: Drawn): Promise<ReconnectEv
   const { lab } = ctx;
   const addr = lab.addresses.learner;
   const runner: RunnerConfig = { ...d.runner, host: lab.addresses.peers.server! };
+  const booted = bootRunner(ctx, { wallMs: 25_000 });
   const peer = await startPeer(ctx, 'server', { config: { port: d.port, pong: true }, ready: 'listening' });
-  const learner = await runProgram(ctx, { config: runner }, { wallMs: 25_000 });
+  const learner = await booted.start(runner);
   const ev: ReconnectEvidence = {
     scenario: 'blackhole', port: d.port, learnerAddress: addr, peerAddress: lab.addresses.peers.server!, runner,
     lateTopics: [], published: [], peers: [], learner: undefined as unknown as ProcessRecord, droppedPorts: [], watchEnd: 0,

@@ -7,7 +7,7 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { errorSummaryText, ms, readsAsTimeout } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { describeProcessText, eventOf, exerciseKit, fail, observe, pass, bootRunner, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import type { Localized } from '../../i18n.ts';
 import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
@@ -65,10 +65,11 @@ interface Plan {
 
 async function call(ctx: ScenarioContext, plan: Plan): Promise<CallEvidence> {
   const { lab } = ctx;
+  const runner = bootRunner(ctx, { wallMs: plan.observeMs + 8000 });
   const peer = await startPeer(ctx, 'server', { config: { port: plan.port, ...(plan.peer ?? { mode: 'silent' }) }, ready: 'listening' });
   const url = `http://${lab.addresses.peers.server!}:${plan.port}${plan.path}`;
   const cfg: RunnerConfig = { url, deadlines: plan.deadlines, observeMs: plan.observeMs, exitOnResolve: plan.exitOnResolve };
-  const learner = await runProgram(ctx, { config: cfg }, { wallMs: plan.observeMs + 8000 });
+  const learner = await runner.start(cfg);
   const rec = await observe(lab, learner, { exitWithinMs: plan.observeMs + 6000 });
   return {
     deadlines: plan.deadlines,
