@@ -12,7 +12,7 @@
 import type { AgentEvent } from '../../../harness/process.ts';
 import { synsFrom } from '../../../harness/wire.ts';
 import { errorSummaryText, median, ms, type ErrorShape } from '../../evidence.ts';
-import { describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, runProgram, startPeer, type ProcessRecord } from '../../kit/index.ts';
+import { bootRunner, describeProcessText, eventOf, exerciseKit, fail, letExit, observe, pass, startPeer, type ProcessRecord } from '../../kit/index.ts';
 import { join, type Localized, type Text } from '../../i18n.ts';
 import { m } from './messages.ts';
 import type { Draws } from '../../draws.ts';
@@ -116,10 +116,11 @@ async function run(ctx: ScenarioContext, plan: ScenarioPlan, limitMs: number): P
   const host = lab.addresses.peers.server!;
   const routes: Record<string, Route> = Object.fromEntries(plan.cases.map((c) => [c.route, { script: c.script, otherwise: c.otherwise }]));
   const peerCfg: SafePeerConfig = { port: plan.port, routes };
+  const runner = bootRunner(ctx, { wallMs: limitMs + watchMs + 6000 });
   const peer = await startPeer(ctx, 'server', { config: peerCfg, ready: 'listening' });
   const cases = plan.cases.map((c) => ({ ...c.cfg, req: { ...c.cfg.req, url: c.cfg.req.url.replace('{host}', host) } }));
   const cfg: RunnerConfig = { cases, limitMs, watchMs };
-  const proc = await runProgram(ctx, { config: cfg }, { wallMs: limitMs + watchMs + 6000 });
+  const proc = await runner.start(cfg);
   await letExit(proc, limitMs + watchMs + 4000);
   const learner = await observe(lab, proc, { exitWithinMs: 3000 });
   const results = learner.events.filter((e) => e.type === 'case').map((e) => e.result as CaseResult);
@@ -334,7 +335,8 @@ function drawPlans(draws: Draws) {
 
 function scenarios(draws: Draws): Scenario<RunEvidence>[] {
   const plans = drawPlans(draws);
-  const waitOf = (p: ScenarioPlan, retries: (c: CasePlan) => number) => Math.max(...p.cases.map((c) => nominalTotal(c.cfg.opts, retries(c))));
+  // Every scenario's wait by design: its slowest case's, then the watch after the last promise settled.
+  const waitOf = (p: ScenarioPlan, retries: (c: CasePlan) => number) => Math.max(...p.cases.map((c) => nominalTotal(c.cfg.opts, retries(c)))) + watchMs;
   const hungOpts = plans.hung.cases[1]!.cfg.opts;
   return [
     kit.scenario({
@@ -357,7 +359,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
       id: 'hung',
       title: m.scHung,
       lab: { peers: ['server'] },
-      inherentWaitMs: 2 * hungOpts.attemptTimeoutMs + nominal(hungOpts, 1),
+      inherentWaitMs: 2 * hungOpts.attemptTimeoutMs + nominal(hungOpts, 1) + watchMs,
       deadlineMs: 25_000,
       run: (ctx) => run(ctx, plans.hung, 8000),
     }),
