@@ -454,7 +454,6 @@ export class NetnsDriver implements LabDriver {
       ['unshare', 'util-linux'],
       ['mount', 'mount'],
       ['prlimit', 'util-linux'],
-      ['stdbuf', 'coreutils'],
       ['bash', 'bash'],
     ] as const) {
       const found = await $try`sh -c ${`command -v ${tool}`}`;
