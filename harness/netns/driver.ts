@@ -156,7 +156,6 @@ class NetnsLab extends RouterLab implements Lab {
       `link add eth0 netns ${learner} type veth peer name ${routerIfLearner} netns ${router}`,
       ...peerNames.map((p, i) => `link add eth0 netns ${peers[p]} type veth peer name ${routerIfPeer(i)} netns ${router}`),
     ];
-    await runWithInput(['ip', '-batch', '-'], links.join('\n') + '\n');
     const a = this.addresses;
     // IPv6 addresses without DAD (usable at once: no other host on a link
     // claims them) and no link-local ones (the router's fixed one aside):
@@ -183,6 +182,8 @@ class NetnsLab extends RouterLab implements Lab {
         dropDefaultRoute: false,
         ruleset: routerRuleset(this.spec.faults ?? [], routerTable, this.spec.peers, this.spec.watch) + probeChain,
         probe: a.learner,
+        // The namespaces and links, made by the router's own setup process before it enters the router.
+        topology: links.join('\n') + '\n',
         hosts: [
           { netns: learner, batch: hostConfig(a.learner, a.gateway, a.learner6, a.gateway6) },
           ...peerNames.map((p, i) => ({ netns: peers[p]!, batch: hostConfig(a.peers[p]!, `10.77.${i + 1}.1`, a.peers6?.[p], router6(i)) })),

@@ -47,6 +47,12 @@ export interface RouterConfig {
    * start from the grader for the whole lab instead of one per host).
    */
   hosts?: Array<{ netns: string; batch: string }>;
+  /**
+   * `ip -batch` lines run first, outside the router (netns: they make the
+   * namespaces the command prefix enters), by the same process start as the
+   * router's configuration; the trace monitor starts once they are done.
+   */
+  topology?: string;
 }
 
 export interface CommandResult {
@@ -126,8 +132,8 @@ export class RouterAgent {
    * their handles: the lab names faults in the trace by them).
    */
   async start(): Promise<{ loaded: string; readyAt: number }> {
-    // Subscribe first, so the monitor listens by the time the rules are in.
-    this.startMonitor();
+    // Subscribe first, so the monitor listens by the time the rules are in (with a topology to make, once it is made).
+    if (this.cfg.topology === undefined) this.startMonitor();
     // Then one shell in the router (a process start costs more than most of what it runs): the hosts' addresses and
     // the router's links in the background, forwarding, the ruleset (its rules name interfaces by name: the links
     // need not be up yet), then the first probe once all is done.
@@ -149,7 +155,7 @@ export class RouterAgent {
       // The first probe, from this shell (the monitor has had the whole script's time to subscribe).
       `{ printf x > /dev/udp/${this.cfg.probe}/9; } 2>/dev/null || true`,
     ].filter(Boolean);
-    const loaded = await this.mustRun(['bash', '-c', script.join('\n')], this.cfg.ruleset);
+    const loaded = await this.configure(script.join('\n'));
     // Subscribing takes a moment and a packet sent before it would be missed:
     // probe until one is seen. (The probe chain stays: it traces only these.)
     const seen = new Promise<void>((r) => (this.onReady = r));
@@ -161,6 +167,32 @@ export class RouterAgent {
     }
     if (!this.ready) throw new Error('the router trace monitor did not start (is this kernel built with nftables tracing?)');
     return { loaded, readyAt: this.clock() };
+  }
+
+  /**
+   * Runs the router's configuration script (stdin: the ruleset), after the
+   * topology where there is one: one process start from here for both. The
+   * topology's end is said on fd 3, and the monitor starts then.
+   */
+  private async configure(script: string): Promise<string> {
+    if (this.cfg.topology === undefined) return this.mustRun(['bash', '-c', script], this.cfg.ruleset);
+    const outer = `set -e\nip -batch - >&2 <<'TOPOLOGY'\n${this.cfg.topology}TOPOLOGY\necho >&3\nexec 3>&-\nexec "$@"`;
+    const child = spawn('bash', ['-c', outer, 'topology', ...this.prefix, 'bash', '-c', script], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => (stdout += b));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b));
+    (child.stdio[3] as NodeJS.ReadableStream).once('data', () => {
+      if (!this.closed) this.startMonitor();
+    });
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(this.cfg.ruleset);
+    const code = await new Promise<number>((resolve) => {
+      child.on('error', (e) => ((stderr += e.message), resolve(1)));
+      child.on('close', (c) => resolve(c ?? 1));
+    });
+    if (code !== 0) throw new Error(`router setup: ${(stderr || stdout).trim()}`);
+    return stdout;
   }
 
   /** `ip -batch` lines that address the router's interfaces (and name them, under Docker). */
