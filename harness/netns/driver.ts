@@ -401,14 +401,17 @@ function tryKill(pid: number, sig: NodeJS.Signals): void {
 async function killUid(uid: number): Promise<void> {
   // Rootless: the harness has the learner's uid too; the learner's process group and the lab's namespaces end it instead.
   if (singleUid()) return;
+  killWhere((pid) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) === uid);
+}
+
+/** SIGKILLs every process of this machine that `pick` chooses (one that exits meanwhile, or cannot be read, is skipped). */
+function killWhere(pick: (pid: string) => boolean): void {
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      const status = readFileSync(`/proc/${d}/status`, 'utf8');
-      const m = /^Uid:\s+(\d+)/m.exec(status);
-      if (m && Number(m[1]) === uid) tryKill(Number(d), 'SIGKILL');
+      if (pick(d)) tryKill(Number(d), 'SIGKILL');
     } catch {
-      // exited meanwhile
+      // exited meanwhile, or not ours to read
     }
   }
 }
@@ -426,14 +429,7 @@ async function deleteNamespaces(names: string[]): Promise<void> {
   }
   if (inodes.size === 0) return;
   // Processes still inside keep a namespace alive after its name is gone (read from /proc here: no process start per namespace).
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (inodes.has(readlinkSync(`/proc/${d}/ns/net`))) tryKill(Number(d), 'SIGKILL');
-    } catch {
-      // exited meanwhile, or not ours to read
-    }
-  }
+  killWhere((pid) => inodes.has(readlinkSync(`/proc/${pid}/ns/net`)));
   await runWithInput(['ip', '-force', '-batch', '-'], present.map((n) => `netns del ${n}`).join('\n') + '\n').catch(() => {});
 }
 

@@ -70,6 +70,30 @@ export interface RouterEvents {
 
 const hrtimeMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
+/**
+ * Runs `argv` with `input` on stdin (none: no stdin) and collects what it
+ * says. With `onMark`, the command gets a pipe as fd 3, and its first write
+ * there calls `onMark`.
+ */
+function collect(argv: string[], input?: string, onMark?: () => void): Promise<CommandResult> {
+  const [cmd, ...args] = argv;
+  return new Promise((resolve) => {
+    const child = spawn(cmd!, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(onMark ? (['pipe'] as const) : [])] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (b: Buffer) => (stdout += b));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b));
+    if (onMark) (child.stdio[3] as NodeJS.ReadableStream).once('data', onMark);
+    child.on('error', (e) => (stderr += e.message));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+    if (input !== undefined) {
+      // The command may be done (and gone) before it reads its input.
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(input);
+    }
+  });
+}
+
 export class RouterAgent {
   private monitor: ReturnType<typeof spawn> | undefined;
   /** The delaying program (harness/router/delay.py) while it runs, and its start. */
@@ -94,21 +118,7 @@ export class RouterAgent {
 
   /** Runs a command in the router. */
   run(argv: string[], input?: string): Promise<CommandResult> {
-    const [cmd, ...args] = [...this.prefix, ...argv];
-    return new Promise((resolve) => {
-      const child = spawn(cmd!, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (b: Buffer) => (stdout += b));
-      child.stderr!.on('data', (b: Buffer) => (stderr += b));
-      child.on('error', (e) => (stderr += e.message));
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      if (input !== undefined) {
-        // The command may be done (and gone) before it reads its input.
-        child.stdin!.on('error', () => {});
-        child.stdin!.end(input);
-      }
-    });
+    return collect([...this.prefix, ...argv], input);
   }
 
   private async mustRun(argv: string[], input?: string): Promise<string> {
@@ -177,22 +187,11 @@ export class RouterAgent {
   private async configure(script: string): Promise<string> {
     if (this.cfg.topology === undefined) return this.mustRun(['bash', '-c', script], this.cfg.ruleset);
     const outer = `set -e\nip -batch - >&2 <<'TOPOLOGY'\n${this.cfg.topology}TOPOLOGY\necho >&3\nexec 3>&-\nexec "$@"`;
-    const child = spawn('bash', ['-c', outer, 'topology', ...this.prefix, 'bash', '-c', script], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (b: Buffer) => (stdout += b));
-    child.stderr!.on('data', (b: Buffer) => (stderr += b));
-    (child.stdio[3] as NodeJS.ReadableStream).once('data', () => {
+    const r = await collect(['bash', '-c', outer, 'topology', ...this.prefix, 'bash', '-c', script], this.cfg.ruleset, () => {
       if (!this.closed) this.startMonitor();
     });
-    child.stdin!.on('error', () => {});
-    child.stdin!.end(this.cfg.ruleset);
-    const code = await new Promise<number>((resolve) => {
-      child.on('error', (e) => ((stderr += e.message), resolve(1)));
-      child.on('close', (c) => resolve(c ?? 1));
-    });
-    if (code !== 0) throw new Error(`router setup: ${(stderr || stdout).trim()}`);
-    return stdout;
+    if (r.code !== 0) throw new Error(`router setup: ${(r.stderr || r.stdout).trim()}`);
+    return r.stdout;
   }
 
   /** `ip -batch` lines that address the router's interfaces (and name them, under Docker). */
