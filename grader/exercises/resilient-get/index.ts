@@ -107,6 +107,23 @@ const nominalSum = (o: ResilientOptions, from: number, to: number): number => {
   for (let k = from; k <= to; k++) s += nominal(o, k);
   return s;
 };
+/**
+ * The longest any taught jitter may wait over `retries` retries: decorrelated jitter (random(base, 3 × previous),
+ * capped) can wait up to base × 3^k before retry k, more than the nominal base × 2^(k−1) of every other shape —
+ * 103 × base over five retries at a 32 × base cap, where the nominal delays add up to 31 × base.
+ */
+const longestWait = (o: ResilientOptions, retries: number): number => {
+  let s = 0;
+  for (let k = 1; k <= retries; k++) s += Math.min(o.maxDelayMs, o.baseDelayMs * 3 ** k);
+  return s;
+};
+/**
+ * How long the runner waits for the promises: 9 s, or longer where a case whose every attempt fails at once (refused,
+ * unreachable, 5xx) may wait longer than that by design, plus a margin for a busy machine.
+ */
+const minLimitMs = 9000;
+export const limitOf = (cases: Case[]): number =>
+  Math.max(minLimitMs, ...cases.filter((c) => ['refused', 'unreachable', '5xx'].includes(c.kind)).map((c) => longestWait(c.opts, c.opts.maxAttempts - 1) + 1500));
 
 async function run(ctx: ScenarioContext, cases: Case[], limitMs: number): Promise<RunEvidence> {
   const { lab } = ctx;
@@ -243,7 +260,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
       lab: { peers: ['server'], faults: faultsOf(exhaust) },
       inherentWaitMs: exhaustWait,
       deadlineMs: 30_000,
-      run: (ctx) => run(ctx, exhaust, 9000),
+      run: (ctx) => run(ctx, exhaust, limitOf(exhaust)),
     }),
     kit.scenario({
       id: 'recovers',
@@ -251,7 +268,7 @@ function scenarios(draws: Draws): Scenario<RunEvidence>[] {
       lab: { peers: ['server'], faults: faultsOf(recovers) },
       inherentWaitMs: recoversWait,
       deadlineMs: 30_000,
-      run: (ctx) => run(ctx, recovers, 9000),
+      run: (ctx) => run(ctx, recovers, limitOf(recovers)),
     }),
   ];
 }
