@@ -4,11 +4,13 @@
  * keeps one core occupied meanwhile. Every run draws a new seed (printed with
  * any miss, so `grade <exercise> --solution --seed N` replays it).
  *
- *   npm run flake -- [--runs 20] [--busy] [--exercise ID] [--driver netns|docker]
+ *   npm run flake -- [--runs 20] [--busy] [--exercise ID] [--driver netns|docker] [--variants|--mutants]
  *
  * With --mutants it grades every mutant instead, once per run at a new seed, and
  * counts the runs where a mutant did not fail exactly the checks it declares
- * (`// fails:`): "every mutant is caught at each of N seeds".
+ * (`// fails:`): "every mutant is caught at each of N seeds". With --variants
+ * it grades every correct variant (test/variants/) N times and counts the runs
+ * short of full marks, as for the references.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -16,7 +18,7 @@ import { exercises } from '../grader/exercises.ts';
 import { grade } from '../grader/grade.ts';
 import { pickDriver, type DriverName } from '../grader/drivers.ts';
 import { solutionFile } from '../grader/paths.ts';
-import { mutantsOf } from './lib/mutants.ts';
+import { mutantsOf, variantsOf } from './lib/mutants.ts';
 
 const { values } = parseArgs({
   options: {
@@ -50,6 +52,21 @@ try {
         }
         bad += misses.length;
         console.log(`${ex.id}/${m.name}`.padEnd(52) + ` caught exactly ${Number(values.runs) - misses.length}/${values.runs}${values.busy ? ' (other core busy)' : ''}`);
+        for (const line of misses) console.log(`  ${line}`);
+      }
+      continue;
+    }
+    if (values.variants) {
+      for (const v of variantsOf(ex.id)) {
+        const misses: string[] = [];
+        for (let i = 0; i < Number(values.runs); i++) {
+          const r = await grade({ exercise: ex, file: v.file, driver });
+          if (r.score !== r.maxScore) {
+            misses.push(`seed ${r.seed}: ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
+          }
+        }
+        bad += misses.length;
+        console.log(`${ex.id}/${v.name}`.padEnd(52) + ` ${Number(values.runs) - misses.length}/${values.runs} full${values.busy ? ' (other core busy)' : ''}`);
         for (const line of misses) console.log(`  ${line}`);
       }
       continue;
