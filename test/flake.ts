@@ -62,7 +62,7 @@ try {
         for (let i = 0; i < Number(values.runs); i++) {
           const r = await grade({ exercise: ex, file: v.file, driver });
           if (r.score !== r.maxScore) {
-            misses.push(`seed ${r.seed}: ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
+            misses.push(`seed ${r.seed}: ${shortOf(r)}`);
           }
         }
         bad += misses.length;
@@ -83,7 +83,7 @@ try {
         if (t.load?.pressure != null) pressures.push(t.load.pressure);
       }
       if (r.score !== r.maxScore) {
-        misses.push(`run ${i + 1} (seed ${r.seed}): ${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`);
+        misses.push(`run ${i + 1} (seed ${r.seed}): ${shortOf(r)}`);
       }
     }
     bad += misses.length;
@@ -99,6 +99,11 @@ try {
   spinner?.kill('SIGKILL');
 }
 process.exit(bad ? 1 : 0);
+
+/** A grade short of full marks: its score and every check it did not pass, with the check's message. */
+function shortOf(r: Awaited<ReturnType<typeof grade>>): string {
+  return `${r.score}/${r.maxScore} — ${r.checks.filter((c) => c.status !== 'pass').map((c) => `${c.id}: ${c.message}`).join(' | ')}`;
+}
 
 function quantile(xs: number[], q: number): number {
   if (xs.length === 0) return 0;

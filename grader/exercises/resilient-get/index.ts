@@ -122,8 +122,10 @@ const longestWait = (o: ResilientOptions, retries: number): number => {
  * unreachable, 5xx) may wait longer than that by design, plus a margin for a busy machine.
  */
 const minLimitMs = 9000;
+/** A case whose every attempt fails at once: its time is all backoff. */
+export const failsAtOnce = (c: Case): boolean => c.kind === 'refused' || c.kind === 'unreachable' || c.kind === '5xx';
 export const limitOf = (cases: Case[]): number =>
-  Math.max(minLimitMs, ...cases.filter((c) => ['refused', 'unreachable', '5xx'].includes(c.kind)).map((c) => longestWait(c.opts, c.opts.maxAttempts - 1) + 1500));
+  Math.max(minLimitMs, ...cases.filter(failsAtOnce).map((c) => longestWait(c.opts, c.opts.maxAttempts - 1) + 1500));
 
 async function run(ctx: ScenarioContext, cases: Case[], limitMs: number): Promise<RunEvidence> {
   const { lab } = ctx;
